@@ -1,0 +1,237 @@
+//! The command line: clap types only. Doc comments here are the help text.
+//!
+//! Parsing is separate from resolving (see `config`) and from running (see
+//! `commands`): a `debug_assert` test guards the whole definition.
+
+pub mod admin;
+pub mod run;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::exit_codes_help;
+use crate::ui::{ColorChoice, OutputFormat};
+
+macro_rules! root_after_help {
+    () => {
+        "\
+Examples:
+  hjob run shell -- echo hello             run a shell command on the active cluster
+  hjob run scalding --jar job.jar com.example.WordCount -- --input in --output out
+  hjob run spark --jar app.py --detach --output json   submit, print the id as JSON
+  hjob wait 0000012-251122101500000-oozie-oozi-W       re-attach to a job
+  hjob cluster                             where ad hoc jobs go now, and whether they may
+
+Environment:
+  HJOB_STATE_URL    state service base URL
+  HJOB_USER         user jobs run as (default: login name)
+  HJOB_CONFIG       extra config file (above ~/.config/hjob/config.toml)
+  HJOB_ADMIN_TOKEN  token for `hjob admin` commands
+  NO_COLOR          turn colour off
+
+"
+    };
+}
+
+/// Submit ad hoc Hadoop jobs through Oozie, on whichever cluster the state
+/// service says is active.
+#[derive(Debug, Parser)]
+#[command(
+    name = "hjob",
+    version,
+    propagate_version = true,
+    after_help = concat!(root_after_help!(), exit_codes_help!()),
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Output format: human text, or exactly one JSON document on stdout.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Human)]
+    pub output: OutputFormat,
+    /// More diagnostics on stderr (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors and the result.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// An extra config file, above every other file layer.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// State service base URL (overrides HJOB_STATE_URL and config).
+    #[arg(long, global = true, value_name = "URL")]
+    pub state_url: Option<String>,
+    /// User to run jobs as (overrides HJOB_USER and config).
+    #[arg(long, global = true, value_name = "USER")]
+    pub user: Option<String>,
+}
+
+/// hjob's subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render, stage and submit a job, then wait for it.
+    Run(run::RunArgs),
+    /// Show a job's status once.
+    Status(JobRef),
+    /// Wait for a submitted job (re-attach), with the same display and exit codes as run.
+    Wait(WaitArgs),
+    /// Kill a job.
+    Kill(KillArgs),
+    /// Show a job's Oozie log and its launcher's stdout/stderr.
+    Logs(JobRef),
+    /// List recent jobs.
+    List(ListArgs),
+    /// Show the active cluster and whether ad hoc submission is enabled.
+    #[command(visible_alias = "state")]
+    Cluster,
+    /// Change the state service (admins).
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+    /// Serve the state API.
+    StateServer(StateServerArgs),
+    /// Show the resolved configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// List or show workflow templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    #[command(hide = true)]
+    Man,
+}
+
+/// A job id and, optionally, the cluster it runs on.
+#[derive(Debug, Args, Clone)]
+#[command(
+    after_help = "Examples:\n  hjob status 0000012-251122101500000-oozie-oozi-W\n  hjob logs 0000012-251122101500000-oozie-oozi-W --cluster pug"
+)]
+pub struct JobRef {
+    /// The Oozie job id, as printed by `hjob run`.
+    pub id: String,
+    /// The cluster the job runs on (default: remembered at submit, else every cluster is asked).
+    #[arg(long)]
+    pub cluster: Option<String>,
+}
+
+/// Arguments of `hjob wait`.
+#[derive(Debug, Args, Clone)]
+#[command(
+    after_help = "Examples:\n  hjob wait 0000012-251122101500000-oozie-oozi-W\n  hjob wait ID --timeout 30m || echo \"exit $?\""
+)]
+pub struct WaitArgs {
+    #[command(flatten)]
+    pub job: JobRef,
+    /// Stop waiting after this long (exit 5; the job keeps running), e.g. 30m.
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+    /// Kill the job when interrupted with Ctrl-C (default: leave it running).
+    #[arg(long)]
+    pub kill_on_interrupt: bool,
+}
+
+/// Arguments of `hjob kill`.
+#[derive(Debug, Args, Clone)]
+#[command(after_help = "Examples:\n  hjob kill 0000012-251122101500000-oozie-oozi-W --yes")]
+pub struct KillArgs {
+    #[command(flatten)]
+    pub job: JobRef,
+    /// Do not ask for confirmation.
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+/// Arguments of `hjob list`.
+#[derive(Debug, Args, Clone)]
+#[command(
+    after_help = "Examples:\n  hjob list\n  hjob list --status RUNNING --all-users --limit 100"
+)]
+pub struct ListArgs {
+    /// Everyone's jobs, not only mine.
+    #[arg(long)]
+    pub all_users: bool,
+    /// Only jobs in this status (PREP, RUNNING, SUSPENDED, SUCCEEDED, FAILED, KILLED).
+    #[arg(long, value_name = "STATUS", ignore_case = true, value_parser = ["PREP", "RUNNING", "SUSPENDED", "SUCCEEDED", "FAILED", "KILLED"])]
+    pub status: Vec<String>,
+    /// How many jobs to show.
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
+    /// The cluster to list (default: the active one).
+    #[arg(long)]
+    pub cluster: Option<String>,
+}
+
+/// Arguments of `hjob state-server`.
+#[derive(Debug, Args, Clone)]
+#[command(
+    after_help = "Examples:\n  hjob state-server --store /var/lib/hjob/state.json --init seed.json --tokens /etc/hjob/tokens"
+)]
+pub struct StateServerArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8470")]
+    pub listen: String,
+    /// The JSON store file.
+    #[arg(long, value_name = "FILE")]
+    pub store: PathBuf,
+    /// Seed the store from this document when the store does not exist.
+    #[arg(long, value_name = "FILE")]
+    pub init: Option<PathBuf>,
+    /// Admin tokens: one `name:token` per line.
+    #[arg(long, value_name = "FILE")]
+    pub tokens: Option<PathBuf>,
+}
+
+/// `hjob config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print each resolved value and the layer it came from.
+    Show,
+    /// List the config files consulted, lowest layer first.
+    Path,
+}
+
+/// `hjob templates` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// List the available job kinds and where their templates come from.
+    List,
+    /// Print a kind's template source.
+    Show {
+        /// The job kind.
+        kind: String,
+    },
+}
+
+/// Arguments of `hjob completions`.
+#[derive(Debug, Args, Clone)]
+#[command(
+    after_help = "Examples:\n  hjob completions bash > ~/.local/share/bash-completion/completions/hjob"
+)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,349 @@
+//! The shared HTTP layer under every service client (state, Oozie, WebHDFS,
+//! YARN): one reqwest client, timeouts, retries with capped exponential
+//! backoff and jitter for idempotent calls only, authentication, and mapping
+//! of transport failures to [`HjobError::Service`] with redacted URLs.
+//!
+//! Redirects are never followed automatically: WebHDFS's two-step CREATE must
+//! be done by hand (reqwest would re-send or drop the body, and drops
+//! credentials across hosts), and no other service redirects.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+
+use crate::config::HttpSettings;
+use crate::error::{HjobError, Service};
+
+/// A secret (token, password) whose `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for building a header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(redacted)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(redacted)")
+    }
+}
+
+/// How requests to one service authenticate. Hadoop's pseudo auth
+/// (`user.name`) is a query parameter each client adds itself.
+#[derive(Debug, Clone, Default)]
+pub enum Auth {
+    /// No credentials.
+    #[default]
+    None,
+    /// `Authorization: Bearer <token>` (the state service's admin API).
+    Bearer(Secret),
+    /// `Authorization: Basic` (Knox).
+    Basic { user: String, password: Secret },
+}
+
+/// Shows a URL without credentials or query secrets.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            let pairs: Vec<(String, String)> = parsed
+                .query_pairs()
+                .map(|(k, v)| {
+                    let secret = matches!(k.as_ref(), "delegation" | "token" | "password");
+                    (
+                        k.into_owned(),
+                        if secret {
+                            "REDACTED".into()
+                        } else {
+                            v.into_owned()
+                        },
+                    )
+                })
+                .collect();
+            if pairs.is_empty() {
+                parsed.set_query(None);
+            } else {
+                parsed.query_pairs_mut().clear().extend_pairs(pairs);
+            }
+            parsed.to_string()
+        }
+        Err(_) => url.to_owned(),
+    }
+}
+
+/// Whether a status is worth retrying for an idempotent call.
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    status.is_server_error()
+        || status == StatusCode::REQUEST_TIMEOUT
+        || status == StatusCode::TOO_MANY_REQUESTS
+}
+
+/// Explains a reqwest transport error in a few words.
+pub fn describe_transport_error(error: &reqwest::Error) -> String {
+    let mut text = if error.is_timeout() {
+        "timed out".to_owned()
+    } else if error.is_connect() {
+        "connection failed".to_owned()
+    } else if error.is_body() || error.is_decode() {
+        "bad response body".to_owned()
+    } else if error.is_request() {
+        "request failed".to_owned()
+    } else {
+        "HTTP error".to_owned()
+    };
+    let mut source = std::error::Error::source(error);
+    let mut last = None;
+    while let Some(cause) = source {
+        last = Some(cause.to_string());
+        source = cause.source();
+    }
+    if let Some(last) = last {
+        text.push_str(": ");
+        text.push_str(&last);
+    }
+    text
+}
+
+/// One service's view of the shared HTTP layer.
+#[derive(Debug, Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    service: Service,
+    settings: HttpSettings,
+    auth: Auth,
+}
+
+/// What happened on the last try of a call that was not answered usefully.
+#[derive(Debug)]
+pub enum Failure {
+    /// No response: connect error, reset, timeout.
+    Transport(reqwest::Error),
+    /// A response with a retryable status, after the last try.
+    Status(Response),
+}
+
+static CRYPTO: std::sync::Once = std::sync::Once::new();
+
+impl Http {
+    /// Builds the client for one service.
+    pub fn new(service: Service, settings: &HttpSettings, auth: Auth) -> anyhow::Result<Self> {
+        CRYPTO.call_once(|| {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(settings.connect_timeout)
+            .user_agent(concat!("hjob/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Http {
+            client,
+            service,
+            settings: settings.clone(),
+            auth,
+        })
+    }
+
+    /// The service this client talks to.
+    pub fn service(&self) -> Service {
+        self.service
+    }
+
+    /// The HTTP settings in force.
+    pub fn settings(&self) -> &HttpSettings {
+        &self.settings
+    }
+
+    /// Starts a request with authentication applied and the per-try timeout set.
+    pub fn request(&self, method: Method, url: &str) -> RequestBuilder {
+        self.request_without_timeout(method, url)
+            .timeout(self.settings.timeout)
+    }
+
+    /// Starts a request with authentication but no overall timeout (large
+    /// uploads; the connect timeout still applies).
+    pub fn request_without_timeout(&self, method: Method, url: &str) -> RequestBuilder {
+        let builder = self.client.request(method, url);
+        match &self.auth {
+            Auth::None => builder,
+            Auth::Bearer(token) => builder.bearer_auth(token.expose()),
+            Auth::Basic { user, password } => builder.basic_auth(user, Some(password.expose())),
+        }
+    }
+
+    /// Sends a request once, mapping a transport failure to a service error.
+    pub async fn send_once(&self, builder: RequestBuilder, url: &str) -> anyhow::Result<Response> {
+        builder
+            .send()
+            .await
+            .map_err(|e| self.transport_error(url, &e).into())
+    }
+
+    /// Sends an idempotent request, retrying connect errors, timeouts, 5xx,
+    /// 408 and 429 with capped exponential backoff and jitter, up to the
+    /// configured number of tries and never past `deadline`. Other statuses
+    /// (including 4xx) are returned for the caller to interpret.
+    pub async fn send_idempotent(
+        &self,
+        url: &str,
+        deadline: Option<Instant>,
+        build: impl Fn() -> RequestBuilder,
+    ) -> Result<Response, Failure> {
+        let tries = self.settings.retries.max(1);
+        let mut delay = self.settings.backoff_initial;
+        let mut attempt = 1;
+        loop {
+            let mut builder = build();
+            if let Some(deadline) = deadline {
+                let left = deadline.saturating_duration_since(Instant::now());
+                builder = builder.timeout(
+                    left.min(self.settings.timeout)
+                        .max(Duration::from_millis(1)),
+                );
+            }
+            let outcome = builder.send().await;
+            let (failure, retry_after) = match outcome {
+                Ok(response) if !is_retryable_status(response.status()) => return Ok(response),
+                Ok(response) => {
+                    let retry_after = response
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map(Duration::from_secs);
+                    (Failure::Status(response), retry_after)
+                }
+                Err(error) => (Failure::Transport(error), None),
+            };
+            let wait = retry_after
+                .unwrap_or(delay)
+                .min(self.settings.backoff_max.max(delay));
+            let wait = jitter(wait);
+            let out_of_time = deadline.is_some_and(|d| Instant::now() + wait >= d);
+            if attempt >= tries || out_of_time {
+                return Err(failure);
+            }
+            tracing::debug!(
+                "{} {}: try {attempt} of {tries} failed ({}); retrying in {wait:?}",
+                self.service,
+                redact_url(url),
+                describe_failure(&failure)
+            );
+            tokio::time::sleep(wait).await;
+            delay = (delay * 2).min(self.settings.backoff_max);
+            attempt += 1;
+        }
+    }
+
+    /// Turns a final [`Failure`] into a service error naming the URL and cause.
+    pub async fn failure_error(&self, url: &str, failure: Failure) -> HjobError {
+        match failure {
+            Failure::Transport(e) => self.transport_error(url, &e),
+            Failure::Status(response) => {
+                let status = response.status();
+                let body = response.text().await.unwrap_or_default();
+                self.status_error(url, status, &body)
+            }
+        }
+    }
+
+    /// A service error for a transport failure.
+    pub fn transport_error(&self, url: &str, error: &reqwest::Error) -> HjobError {
+        HjobError::Service {
+            service: self.service,
+            url: redact_url(url),
+            message: describe_transport_error(error),
+            hint: Some(format!(
+                "check that the {} is up and reachable from this machine",
+                self.service
+            )),
+        }
+    }
+
+    /// A service error for an unexpected status.
+    pub fn status_error(&self, url: &str, status: StatusCode, body: &str) -> HjobError {
+        let first_line = body.lines().next().unwrap_or("").trim();
+        let mut message = format!("HTTP {status}");
+        if !first_line.is_empty() {
+            message.push_str(": ");
+            message.push_str(&first_line.chars().take(300).collect::<String>());
+        }
+        HjobError::Service {
+            service: self.service,
+            url: redact_url(url),
+            message,
+            hint: None,
+        }
+    }
+}
+
+/// One line describing a failure, for logs.
+pub fn describe_failure(failure: &Failure) -> String {
+    match failure {
+        Failure::Transport(e) => describe_transport_error(e),
+        Failure::Status(r) => format!("HTTP {}", r.status()),
+    }
+}
+
+/// Spreads a delay over [delay/2, delay] so many clients do not retry in step.
+fn jitter(delay: Duration) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let fraction = 0.5 + f64::from(nanos % 1000) / 2000.0;
+    delay.mul_f64(fraction)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_redacted() {
+        let shown = redact_url("http://bob:pw@h:1/p?delegation=abc&user.name=bob");
+        assert!(!shown.contains("pw"), "{shown}");
+        assert!(!shown.contains("abc"), "{shown}");
+        assert!(shown.contains("user.name=bob"), "{shown}");
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let secret = Secret::new("s3cr3t");
+        assert!(!format!("{secret:?} {secret}").contains("s3cr3t"));
+        let auth = Auth::Bearer(secret);
+        assert!(!format!("{auth:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        assert!(is_retryable_status(StatusCode::SERVICE_UNAVAILABLE));
+        assert!(is_retryable_status(StatusCode::TOO_MANY_REQUESTS));
+        assert!(is_retryable_status(StatusCode::REQUEST_TIMEOUT));
+        assert!(!is_retryable_status(StatusCode::BAD_REQUEST));
+        assert!(!is_retryable_status(StatusCode::PRECONDITION_FAILED));
+    }
+
+    #[test]
+    fn jitter_stays_within_half_and_full() {
+        for _ in 0..100 {
+            let d = jitter(Duration::from_millis(1000));
+            assert!(d >= Duration::from_millis(500) && d <= Duration::from_millis(1000));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! hjob: submit ad hoc Hadoop jobs through Oozie, on the cluster the central
+//! state service names, and only while it allows ad hoc submission.
+//!
+//! Data flows one way: CLI args + config → state lookup → job spec →
+//! rendered workflow → staging on HDFS → Oozie submit → wait → report.
+//! Each outside system has one thin typed client over the shared [`http`]
+//! layer; rendering and the job spec are pure; all output goes through
+//! [`ui::Ui`].
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod state;
+pub mod state_server;
+pub mod timefmt;
+pub mod ui;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::Cli;
+use crate::config::Env;
+use crate::error::ExitStatus;
+use crate::ui::Ui;
+
+/// Runs hjob with the process's arguments and environment.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitStatus::Usage.into()
+            } else {
+                ExitStatus::Success.into()
+            };
+        }
+    };
+    let env = Env::from_process();
+    let ui = Ui::new(
+        cli.global.output,
+        cli.global.color,
+        cli.global.quiet,
+        cli.global.verbose,
+        &env,
+    );
+    init_tracing(cli.global.verbose, &cli.command);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            return ui
+                .error(&anyhow::Error::new(e).context("starting the async runtime"))
+                .into();
+        }
+    };
+    let status = match runtime.block_on(commands::dispatch(cli, env, &ui)) {
+        Ok(status) => status,
+        Err(e) => ui.error(&e),
+    };
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    status.into()
+}
+
+/// Sends diagnostics to stderr: warnings by default, more with `-v`. The
+/// state server logs its access lines at info level.
+fn init_tracing(verbose: u8, command: &cli::Command) {
+    let default = match (verbose, command) {
+        (0, cli::Command::StateServer(_)) => "warn,hjob=info",
+        (0, _) => "warn",
+        (1, _) => "info,hjob=debug",
+        _ => "debug,hjob=trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("HJOB_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

@@ -1,0 +1,470 @@
+//! The state service: its document (API v1, `../shared/docs/state-api.md`)
+//! and the client that reads and writes it.
+//!
+//! Reading fails closed: an unreachable service, a non-JSON answer, a missing
+//! required field or an `active_cluster` that is not in `clusters` is an
+//! error (exit 4), and there is no cache or fallback that could bypass the
+//! kill switch. Unknown fields are ignored (and kept, so an admin write does
+//! not drop fields a newer server added).
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use reqwest::{Method, StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::config::{ClusterOverride, Settings, Source};
+use crate::error::{HjobError, Service};
+use crate::http::{Auth, Http, redact_url};
+
+/// Whether ad hoc submission is allowed, and the admins' words about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    pub enabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// One cluster's endpoints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cluster {
+    pub oozie_url: String,
+    pub webhdfs_url: String,
+    pub name_node: String,
+    pub job_tracker: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yarn_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hive2_jdbc_url: Option<String>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// The whole state document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateDocument {
+    pub version: u64,
+    pub active_cluster: String,
+    pub submission: Submission,
+    pub clusters: BTreeMap<String, Cluster>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// The required fields of a cluster entry.
+pub const CLUSTER_REQUIRED: [&str; 4] = ["oozie_url", "webhdfs_url", "name_node", "job_tracker"];
+
+/// Why a document is not a valid state document; names the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct InvalidDocument {
+    pub field: String,
+    pub problem: String,
+}
+
+fn invalid(field: impl Into<String>, problem: impl Into<String>) -> InvalidDocument {
+    InvalidDocument {
+        field: field.into(),
+        problem: problem.into(),
+    }
+}
+
+impl StateDocument {
+    /// Parses and validates a document from JSON text.
+    pub fn parse(text: &str) -> Result<Self, InvalidDocument> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| invalid("(document)", format!("not JSON: {e}")))?;
+        Self::from_value(value)
+    }
+
+    /// Validates a JSON value field by field, then converts it. Errors name
+    /// the field with its path (`clusters.pug.oozie_url`).
+    pub fn from_value(value: Value) -> Result<Self, InvalidDocument> {
+        let root = value
+            .as_object()
+            .ok_or_else(|| invalid("(document)", "not a JSON object"))?;
+        match root.get("version") {
+            Some(v) if v.as_u64().is_some() => {}
+            Some(_) => return Err(invalid("version", "must be a non-negative integer")),
+            None => return Err(invalid("version", "missing required field")),
+        }
+        let active = match root.get("active_cluster") {
+            Some(Value::String(s)) => s.clone(),
+            Some(_) => return Err(invalid("active_cluster", "must be a string")),
+            None => return Err(invalid("active_cluster", "missing required field")),
+        };
+        let submission = match root.get("submission") {
+            Some(Value::Object(s)) => s,
+            Some(_) => return Err(invalid("submission", "must be an object")),
+            None => return Err(invalid("submission", "missing required field")),
+        };
+        match submission.get("enabled") {
+            Some(Value::Bool(_)) => {}
+            Some(_) => return Err(invalid("submission.enabled", "must be true or false")),
+            None => return Err(invalid("submission.enabled", "missing required field")),
+        }
+        for key in ["message", "until"] {
+            if let Some(v) = submission.get(key)
+                && !v.is_string()
+                && !v.is_null()
+            {
+                return Err(invalid(format!("submission.{key}"), "must be a string"));
+            }
+        }
+        if let Some(Value::String(until)) = submission.get("until")
+            && humantime::parse_rfc3339_weak(until).is_err()
+        {
+            return Err(invalid(
+                "submission.until",
+                format!("{until:?} is not an RFC 3339 time such as 2026-11-22T14:00:00Z"),
+            ));
+        }
+        let clusters = match root.get("clusters") {
+            Some(Value::Object(c)) => c,
+            Some(_) => return Err(invalid("clusters", "must be an object")),
+            None => return Err(invalid("clusters", "missing required field")),
+        };
+        for (name, cluster) in clusters {
+            let cluster = cluster
+                .as_object()
+                .ok_or_else(|| invalid(format!("clusters.{name}"), "must be an object"))?;
+            for field in CLUSTER_REQUIRED {
+                match cluster.get(field) {
+                    Some(Value::String(s)) if !s.trim().is_empty() => {}
+                    Some(_) => {
+                        return Err(invalid(
+                            format!("clusters.{name}.{field}"),
+                            "must be a non-empty string",
+                        ));
+                    }
+                    None => {
+                        return Err(invalid(
+                            format!("clusters.{name}.{field}"),
+                            "missing required field",
+                        ));
+                    }
+                }
+            }
+            for field in ["oozie_url", "webhdfs_url", "yarn_url"] {
+                if let Some(Value::String(url)) = cluster.get(field) {
+                    check_http_url(url)
+                        .map_err(|why| invalid(format!("clusters.{name}.{field}"), why))?;
+                }
+            }
+            for field in ["yarn_url", "queue", "hive2_jdbc_url"] {
+                if let Some(v) = cluster.get(field)
+                    && !v.is_string()
+                    && !v.is_null()
+                {
+                    return Err(invalid(
+                        format!("clusters.{name}.{field}"),
+                        "must be a string",
+                    ));
+                }
+            }
+        }
+        if !clusters.contains_key(&active) {
+            return Err(invalid(
+                "active_cluster",
+                format!("names {active:?}, which is not in `clusters`"),
+            ));
+        }
+        serde_json::from_value(value).map_err(|e| invalid("(document)", e.to_string()))
+    }
+
+    /// The active cluster's entry (present: validated at parse time).
+    pub fn active(&self) -> Option<&Cluster> {
+        self.clusters.get(&self.active_cluster)
+    }
+}
+
+fn check_http_url(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("{url:?} is not a URL: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(format!("{url:?} is not an absolute http(s) URL"));
+    }
+    Ok(())
+}
+
+/// A cluster after the user's config overrides, with where each field came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedCluster {
+    pub name: String,
+    pub cluster: Cluster,
+    /// Fields a config file overrode, with the file.
+    pub overridden: Vec<(&'static str, Source)>,
+}
+
+/// Applies the user's `[clusters.<name>]` overrides to a cluster entry.
+pub fn resolve_cluster(name: &str, cluster: &Cluster, settings: &Settings) -> ResolvedCluster {
+    let mut cluster = cluster.clone();
+    let mut overridden = Vec::new();
+    if let Some(o) = settings.cluster_overrides.get(name) {
+        let ClusterOverride {
+            oozie_url,
+            webhdfs_url,
+            name_node,
+            job_tracker,
+            yarn_url,
+            queue,
+            hive2_jdbc_url,
+        } = &o.value;
+        let mut apply = |field: &'static str, slot: &mut String, value: &Option<String>| {
+            if let Some(v) = value {
+                *slot = v.clone();
+                overridden.push((field, o.source.clone()));
+            }
+        };
+        apply("oozie_url", &mut cluster.oozie_url, oozie_url);
+        apply("webhdfs_url", &mut cluster.webhdfs_url, webhdfs_url);
+        apply("name_node", &mut cluster.name_node, name_node);
+        apply("job_tracker", &mut cluster.job_tracker, job_tracker);
+        let mut apply_opt =
+            |field: &'static str, slot: &mut Option<String>, value: &Option<String>| {
+                if let Some(v) = value {
+                    *slot = Some(v.clone());
+                    overridden.push((field, o.source.clone()));
+                }
+            };
+        apply_opt("yarn_url", &mut cluster.yarn_url, yarn_url);
+        apply_opt("queue", &mut cluster.queue, queue);
+        apply_opt(
+            "hive2_jdbc_url",
+            &mut cluster.hive2_jdbc_url,
+            hive2_jdbc_url,
+        );
+    }
+    ResolvedCluster {
+        name: name.to_owned(),
+        cluster,
+        overridden,
+    }
+}
+
+/// A document as read, with its ETag version.
+#[derive(Debug, Clone)]
+pub struct FetchedState {
+    pub document: StateDocument,
+    pub etag: Option<String>,
+}
+
+/// The result of a conditional write.
+#[derive(Debug)]
+pub enum WriteOutcome {
+    Applied(StateDocument),
+    /// Someone changed the document first (412).
+    Conflict,
+}
+
+/// Typed client for the state service.
+#[derive(Debug, Clone)]
+pub struct StateClient {
+    http: Http,
+    base: String,
+}
+
+impl StateClient {
+    /// A client for reads (no credentials).
+    pub fn new(settings: &Settings) -> anyhow::Result<Self> {
+        Self::with_auth(settings, Auth::None)
+    }
+
+    /// A client carrying credentials (admin writes).
+    pub fn with_auth(settings: &Settings, auth: Auth) -> anyhow::Result<Self> {
+        let base = settings
+            .state_url
+            .as_ref()
+            .map(|s| s.value.trim_end_matches('/').to_owned())
+            .ok_or_else(|| {
+                HjobError::usage_hint(
+                    "no state service configured",
+                    "set HJOB_STATE_URL (for the sandbox: run `hjob-sandbox` and use the export line it prints), or `state_url` in the config",
+                )
+            })?;
+        Ok(StateClient {
+            http: Http::new(Service::State, &settings.http, auth)?,
+            base,
+        })
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn bad_document(&self, url: &str, why: impl fmt::Display) -> HjobError {
+        HjobError::Service {
+            service: Service::State,
+            url: redact_url(url),
+            message: format!("invalid state document: {why}"),
+            hint: Some(
+                "ask the hjob admins to fix the state document; nothing was submitted".into(),
+            ),
+        }
+    }
+
+    /// Reads the state document, retrying within the configured deadline.
+    pub async fn fetch(&self) -> anyhow::Result<FetchedState> {
+        let url = self.url("/v1/state");
+        let deadline = Instant::now() + self.http.settings().state_deadline;
+        let response = match self
+            .http
+            .send_idempotent(&url, Some(deadline), || {
+                self.http
+                    .request(Method::GET, &url)
+                    .header("Accept", "application/json")
+            })
+            .await
+        {
+            Ok(r) => r,
+            Err(failure) => return Err(self.http.failure_error(&url, failure).await.into()),
+        };
+        let status = response.status();
+        if status != StatusCode::OK {
+            let body = response.text().await.unwrap_or_default();
+            return Err(self.http.status_error(&url, status, &body).into());
+        }
+        let etag = response
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let text = response
+            .text()
+            .await
+            .map_err(|e| self.http.transport_error(&url, &e))?;
+        let document = StateDocument::parse(&text).map_err(|e| self.bad_document(&url, e))?;
+        Ok(FetchedState { document, etag })
+    }
+
+    /// Replaces the document if it is still at `version` (If-Match).
+    pub async fn put(
+        &self,
+        document: &StateDocument,
+        version: u64,
+    ) -> anyhow::Result<WriteOutcome> {
+        let url = self.url("/v1/state");
+        let builder = self
+            .http
+            .request(Method::PUT, &url)
+            .header(reqwest::header::IF_MATCH, format!("\"{version}\""))
+            .json(document);
+        let response = self.http.send_once(builder, &url).await?;
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        match status {
+            StatusCode::OK => {
+                let document =
+                    StateDocument::parse(&body).map_err(|e| self.bad_document(&url, e))?;
+                Ok(WriteOutcome::Applied(document))
+            }
+            StatusCode::PRECONDITION_FAILED => Ok(WriteOutcome::Conflict),
+            StatusCode::UNAUTHORIZED => Err(HjobError::usage_hint(
+                "the state service refused the admin token (401)",
+                "check HJOB_ADMIN_TOKEN (or admin_token_file) against the server's --tokens file",
+            )
+            .into()),
+            StatusCode::BAD_REQUEST => Err(HjobError::usage(format!(
+                "the state service rejected the change: {}",
+                body.trim()
+            ))
+            .into()),
+            _ => Err(self.http.status_error(&url, status, &body).into()),
+        }
+    }
+
+    /// Reads the last `limit` audit entries, newest first.
+    pub async fn audit(&self, limit: usize) -> anyhow::Result<Value> {
+        let url = self.url(&format!("/v1/audit?limit={limit}"));
+        let response = match self
+            .http
+            .send_idempotent(&url, None, || self.http.request(Method::GET, &url))
+            .await
+        {
+            Ok(r) => r,
+            Err(failure) => return Err(self.http.failure_error(&url, failure).await.into()),
+        };
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        if status != StatusCode::OK {
+            return Err(self.http.status_error(&url, status, &body).into());
+        }
+        serde_json::from_str(&body).map_err(|e| self.bad_document(&url, e).into())
+    }
+}
+
+use std::fmt;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"{
+      "version": 12, "active_cluster": "basset",
+      "submission": {"enabled": false, "message": "upgrade", "until": "2026-11-22T14:00:00Z"},
+      "clusters": {
+        "pug": {"oozie_url": "http://pug:11000/oozie", "webhdfs_url": "http://pug:9870/webhdfs/v1",
+                "name_node": "hdfs://pug:8020", "job_tracker": "pug:8032", "queue": "adhoc"},
+        "basset": {"oozie_url": "https://knox/gateway/basset/oozie", "webhdfs_url": "https://knox/gateway/basset/webhdfs/v1",
+                "name_node": "hdfs://basset:8020", "job_tracker": "basset:8032", "new_field": [1]}
+      },
+      "updated_at": "2026-11-22T09:41:07Z", "updated_by": "alice", "future": {"x": 1}
+    }"#;
+
+    #[test]
+    fn parses_the_documented_example_and_keeps_unknown_fields() {
+        let doc = StateDocument::parse(EXAMPLE).unwrap();
+        assert_eq!(doc.version, 12);
+        assert!(!doc.submission.enabled);
+        assert_eq!(doc.active().unwrap().name_node, "hdfs://basset:8020");
+        assert!(doc.extra.contains_key("future"));
+        let round = serde_json::to_value(&doc).unwrap();
+        assert_eq!(
+            round["clusters"]["basset"]["new_field"],
+            serde_json::json!([1])
+        );
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let mut v: Value = serde_json::from_str(EXAMPLE).unwrap();
+        v["clusters"]["pug"]
+            .as_object_mut()
+            .unwrap()
+            .remove("oozie_url");
+        let err = StateDocument::from_value(v).unwrap_err();
+        assert_eq!(err.field, "clusters.pug.oozie_url");
+
+        let mut v: Value = serde_json::from_str(EXAMPLE).unwrap();
+        v["active_cluster"] = "corgi".into();
+        assert_eq!(
+            StateDocument::from_value(v).unwrap_err().field,
+            "active_cluster"
+        );
+
+        let mut v: Value = serde_json::from_str(EXAMPLE).unwrap();
+        v["submission"].as_object_mut().unwrap().remove("enabled");
+        assert_eq!(
+            StateDocument::from_value(v).unwrap_err().field,
+            "submission.enabled"
+        );
+
+        let err = StateDocument::parse("<html>").unwrap_err();
+        assert!(err.problem.contains("not JSON"));
+    }
+}

@@ -1,0 +1,283 @@
+//! The one reporter: everything hjob shows a person or a script goes through
+//! [`Ui`].
+//!
+//! Rules (DEVELOPERS.md, style notes): stdout carries the result only (the
+//! human summary, or exactly one JSON document with `--output json`); stderr
+//! carries progress, notices, warnings, errors and hints. Colour is decided
+//! once, here. Progress spinners draw only on a TTY; elsewhere one plain line
+//! per change. Writes never panic: a closed pipe (`hjob list | head -1`) is
+//! noticed and the rest of the output is dropped quietly.
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "this module is the one place hjob writes to the terminal"
+)]
+
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use console::style;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::config::{Env, env_vars};
+use crate::error::{ExitStatus, exit_status_of, hint_of};
+
+/// Human text or one JSON document on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum OutputFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// The reporter every command writes through.
+#[derive(Debug)]
+pub struct Ui {
+    format: OutputFormat,
+    quiet: bool,
+    verbose: u8,
+    stdin_tty: bool,
+    stdout_tty: bool,
+    stderr_tty: bool,
+    /// Set once stdout was found closed; later writes are dropped.
+    stdout_closed: AtomicBool,
+    /// Set once a JSON document went to stdout (there is only ever one).
+    json_written: AtomicBool,
+}
+
+impl Ui {
+    /// Builds the reporter from the global flags and the environment, and
+    /// decides colour once for the whole process.
+    pub fn new(
+        format: OutputFormat,
+        color: ColorChoice,
+        quiet: bool,
+        verbose: u8,
+        env: &Env,
+    ) -> Self {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
+        let stdin_tty = std::io::stdin().is_terminal();
+        let dumb = env.get("TERM").is_none_or(|t| t == "dumb");
+        let (out, err) = match color {
+            ColorChoice::Always => (true, true),
+            ColorChoice::Never => (false, false),
+            ColorChoice::Auto => {
+                if env.non_empty(env_vars::NO_COLOR).is_some() {
+                    (false, false)
+                } else if env
+                    .non_empty(env_vars::CLICOLOR_FORCE)
+                    .is_some_and(|v| v != "0")
+                {
+                    (true, true)
+                } else {
+                    (stdout_tty && !dumb, stderr_tty && !dumb)
+                }
+            }
+        };
+        console::set_colors_enabled(out);
+        console::set_colors_enabled_stderr(err);
+        Ui {
+            format,
+            quiet,
+            verbose,
+            stdin_tty,
+            stdout_tty,
+            stderr_tty: stderr_tty && !dumb,
+            stdout_closed: AtomicBool::new(false),
+            json_written: AtomicBool::new(false),
+        }
+    }
+
+    /// The chosen output format.
+    pub fn format(&self) -> OutputFormat {
+        self.format
+    }
+
+    /// Whether JSON output was asked for.
+    pub fn is_json(&self) -> bool {
+        self.format == OutputFormat::Json
+    }
+
+    /// Whether stdout is a terminal (tables are aligned there, tab-separated otherwise).
+    pub fn stdout_is_tty(&self) -> bool {
+        self.stdout_tty
+    }
+
+    /// Whether a prompt can be shown (stdin and stderr are terminals).
+    pub fn can_prompt(&self) -> bool {
+        self.stdin_tty && self.stderr_tty
+    }
+
+    /// Whether animated progress may be drawn on stderr.
+    pub fn can_animate(&self) -> bool {
+        self.stderr_tty && !self.quiet && self.verbose == 0
+    }
+
+    /// Writes the human result to stdout (ignored in JSON mode).
+    pub fn result(&self, text: &str) {
+        if !self.is_json() {
+            self.write_stdout(text);
+        }
+    }
+
+    /// Writes the one JSON document of this invocation to stdout.
+    pub fn json(&self, value: &serde_json::Value) {
+        if self.json_written.swap(true, Ordering::SeqCst) {
+            tracing::debug!("a second JSON document was suppressed: {value}");
+            return;
+        }
+        let text = if self.stdout_tty {
+            serde_json::to_string_pretty(value)
+        } else {
+            serde_json::to_string(value)
+        }
+        .unwrap_or_else(|_| "null".into());
+        self.write_stdout(&format!("{text}\n"));
+    }
+
+    /// Whether a JSON document has been written already.
+    pub fn json_was_written(&self) -> bool {
+        self.json_written.load(Ordering::SeqCst)
+    }
+
+    fn write_stdout(&self, text: &str) {
+        if self.stdout_closed.load(Ordering::SeqCst) {
+            return;
+        }
+        let mut out = std::io::stdout().lock();
+        if out
+            .write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            self.stdout_closed.store(true, Ordering::SeqCst);
+        }
+    }
+
+    fn write_stderr(&self, text: &str) {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{text}");
+    }
+
+    /// A progress or status line on stderr (hidden with `--quiet`).
+    pub fn status(&self, text: &str) {
+        if !self.quiet {
+            self.write_stderr(text);
+        }
+    }
+
+    /// A notice that matters even with `--quiet` (for example the admins'
+    /// message), on stderr.
+    pub fn notice(&self, text: &str) {
+        self.write_stderr(&format!(
+            "{} {text}",
+            style("note:").for_stderr().cyan().bold()
+        ));
+    }
+
+    /// A warning on stderr.
+    pub fn warn(&self, text: &str) {
+        self.write_stderr(&format!(
+            "{} {text}",
+            style("warning:").for_stderr().yellow().bold()
+        ));
+    }
+
+    /// A hint on stderr.
+    pub fn hint(&self, text: &str) {
+        self.write_stderr(&format!(
+            "{} {text}",
+            style("hint:").for_stderr().green().bold()
+        ));
+    }
+
+    /// Reports an error once: `error: …`, `caused by: …`, `hint: …` on stderr,
+    /// and in JSON mode one `{"error": …}` document on stdout (unless the
+    /// command already wrote its document).
+    pub fn error(&self, error: &anyhow::Error) -> ExitStatus {
+        let status = exit_status_of(error);
+        if status == ExitStatus::Service
+            && error.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            })
+        {
+            return ExitStatus::Success;
+        }
+        let mut chain = error.chain();
+        let head = chain.next().map(ToString::to_string).unwrap_or_default();
+        let mut text = format!("{} {head}", style("error:").for_stderr().red().bold());
+        for cause in chain {
+            let cause = cause.to_string();
+            if !head.contains(&cause) {
+                text.push_str(&format!("\n  caused by: {cause}"));
+            }
+        }
+        self.write_stderr(&text);
+        let hint = hint_of(error);
+        if let Some(hint) = &hint {
+            self.hint(hint);
+        }
+        if self.is_json() && !self.json_was_written() {
+            self.json(&serde_json::json!({
+                "error": {
+                    "message": format!("{error:#}"),
+                    "hint": hint,
+                    "exit_code": status.code(),
+                }
+            }));
+        }
+        status
+    }
+
+    /// Asks a yes/no question on the terminal; callers check [`Ui::can_prompt`] first.
+    pub fn confirm(&self, question: &str) -> anyhow::Result<bool> {
+        Ok(dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact()?)
+    }
+
+    /// A spinner on stderr when it can animate, else a hidden one (callers then
+    /// print plain lines with [`Ui::status`]).
+    pub fn spinner(&self) -> ProgressBar {
+        if !self.can_animate() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner:.cyan} {msg} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
+
+    /// A byte progress bar for uploads, drawn only when it can animate.
+    pub fn byte_bar(&self, len: u64, label: &str) -> ProgressBar {
+        if !self.can_animate() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg} {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message(label.to_owned());
+        bar
+    }
+}
