@@ -12,10 +12,13 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod oozie;
 pub mod state;
 pub mod state_server;
 pub mod timefmt;
 pub mod ui;
+pub mod webhdfs;
+pub mod yarn;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,193 @@
+//! Typed YARN client (`../shared/docs/hadoop-rest.md` §2): the
+//! ResourceManager's app and attempt views, and the NodeManager's container
+//! log files, from which `hjob logs` shows an Oozie launcher's stdout and
+//! stderr. Tolerant of YARN's JSON quirks (null lists, single objects where
+//! a list is expected, numbers as strings).
+
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::config::HttpSettings;
+use crate::error::Service;
+use crate::http::{Auth, Http};
+
+/// The fields of a YARN application hjob shows.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct App {
+    pub id: String,
+    pub state: Option<String>,
+    pub final_status: Option<String>,
+    pub tracking_url: Option<String>,
+    pub diagnostics: Option<String>,
+}
+
+/// The AM container of an attempt, where an Oozie 5 launcher writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmContainer {
+    pub container_id: String,
+    pub node_http_address: String,
+}
+
+/// Typed YARN client for one ResourceManager.
+#[derive(Debug, Clone)]
+pub struct YarnClient {
+    http: Http,
+    base: String,
+}
+
+/// Items of a YARN list field that may be null, one object, or an array.
+fn list_items(value: &Value) -> Vec<&Value> {
+    match value {
+        Value::Array(items) => items.iter().collect(),
+        Value::Null => Vec::new(),
+        other => vec![other],
+    }
+}
+
+/// Strips the NodeManager's framing (`Container: …`, `LogContents:` … `End of LogType:`).
+pub fn strip_log_framing(text: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        if !inside {
+            if line.trim_end() == "LogContents:" {
+                inside = true;
+            }
+            continue;
+        }
+        if line.starts_with("End of LogType:") {
+            inside = false;
+            continue;
+        }
+        out.push_str(line);
+    }
+    if out.is_empty() && !text.contains("LogContents:") {
+        return text.to_owned();
+    }
+    out
+}
+
+impl YarnClient {
+    /// A client for the ResourceManager at `base` (e.g. `http://rm:8088`).
+    pub fn new(base: &str, settings: &HttpSettings) -> anyhow::Result<Self> {
+        Ok(YarnClient {
+            http: Http::new(Service::Yarn, settings, Auth::None)?,
+            base: base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    async fn get_json(&self, url: &str) -> anyhow::Result<Option<Value>> {
+        let response = match self
+            .http
+            .send_idempotent(url, None, || {
+                self.http
+                    .request(Method::GET, url)
+                    .header("Accept", "application/json")
+            })
+            .await
+        {
+            Ok(r) => r,
+            Err(f) => return Err(self.http.failure_error(url, f).await.into()),
+        };
+        if response.status() == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !response.status().is_success() {
+            let status = response.status();
+            let body = response.text().await.unwrap_or_default();
+            return Err(self.http.status_error(url, status, &body).into());
+        }
+        Ok(Some(
+            response
+                .json()
+                .await
+                .map_err(|e| self.http.transport_error(url, &e))?,
+        ))
+    }
+
+    /// Reads an application; `None` when the RM does not know it.
+    pub async fn app(&self, app_id: &str) -> anyhow::Result<Option<App>> {
+        let url = format!("{}/ws/v1/cluster/apps/{app_id}", self.base);
+        Ok(self
+            .get_json(&url)
+            .await?
+            .and_then(|v| serde_json::from_value(v["app"].clone()).ok()))
+    }
+
+    /// The last attempt's AM container, when known.
+    pub async fn am_container(&self, app_id: &str) -> anyhow::Result<Option<AmContainer>> {
+        let url = format!("{}/ws/v1/cluster/apps/{app_id}/appattempts", self.base);
+        let Some(value) = self.get_json(&url).await? else {
+            return Ok(None);
+        };
+        let attempts = list_items(&value["appAttempts"]["appAttempt"]);
+        Ok(attempts.last().and_then(|a| {
+            Some(AmContainer {
+                container_id: a["containerId"].as_str()?.to_owned(),
+                node_http_address: a["nodeHttpAddress"].as_str()?.to_owned(),
+            })
+        }))
+    }
+
+    /// One container log file from its NodeManager, framing removed; `None`
+    /// when the NodeManager no longer has it.
+    pub async fn container_log(
+        &self,
+        container: &AmContainer,
+        file: &str,
+    ) -> anyhow::Result<Option<String>> {
+        let node = &container.node_http_address;
+        let node = if node.starts_with("http://") || node.starts_with("https://") {
+            node.clone()
+        } else {
+            format!("http://{node}")
+        };
+        let url = format!(
+            "{}/ws/v1/node/containerlogs/{}/{file}",
+            node.trim_end_matches('/'),
+            container.container_id
+        );
+        let response = match self
+            .http
+            .send_idempotent(&url, None, || self.http.request(Method::GET, &url))
+            .await
+        {
+            Ok(r) => r,
+            Err(f) => return Err(self.http.failure_error(&url, f).await.into()),
+        };
+        if !response.status().is_success() {
+            return Ok(None);
+        }
+        let text = response
+            .text()
+            .await
+            .map_err(|e| self.http.transport_error(&url, &e))?;
+        Ok(Some(strip_log_framing(&text)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn framing_is_stripped_from_the_documented_example() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/docs/hadoop-rest-examples/yarn-nm-containerlogs-stdout-size-minus200.txt"
+        ))
+        .unwrap();
+        let body = strip_log_framing(&text);
+        assert!(!body.contains("LogContents:"), "{body}");
+        assert!(!body.contains("End of LogType"), "{body}");
+    }
+
+    #[test]
+    fn lists_tolerate_yarn_shapes() {
+        assert_eq!(list_items(&Value::Null).len(), 0);
+        assert_eq!(list_items(&serde_json::json!({"a": 1})).len(), 1);
+        assert_eq!(list_items(&serde_json::json!([1, 2])).len(), 2);
+    }
+}
