@@ -12,11 +12,16 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod job_records;
 pub mod oozie;
+pub mod report;
+pub mod staging;
 pub mod state;
 pub mod state_server;
+pub mod submit;
 pub mod timefmt;
 pub mod ui;
+pub mod wait;
 pub mod webhdfs;
 pub mod yarn;
 

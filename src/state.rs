@@ -262,7 +262,7 @@ pub struct FetchedState {
 /// The result of a conditional write.
 #[derive(Debug)]
 pub enum WriteOutcome {
-    Applied(StateDocument),
+    Applied(Box<StateDocument>),
     /// Someone changed the document first (412).
     Conflict,
 }
@@ -371,7 +371,7 @@ impl StateClient {
             StatusCode::OK => {
                 let document =
                     StateDocument::parse(&body).map_err(|e| self.bad_document(&url, e))?;
-                Ok(WriteOutcome::Applied(document))
+                Ok(WriteOutcome::Applied(Box::new(document)))
             }
             StatusCode::PRECONDITION_FAILED => Ok(WriteOutcome::Conflict),
             StatusCode::UNAUTHORIZED => Err(HjobError::usage_hint(

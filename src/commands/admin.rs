@@ -219,7 +219,7 @@ async fn change(
         let version = doc.version;
         edit(&mut doc)?;
         match client.put(&doc, version).await? {
-            WriteOutcome::Applied(doc) => return Ok(doc),
+            WriteOutcome::Applied(doc) => return Ok(*doc),
             WriteOutcome::Conflict => {
                 tracing::debug!("state changed under us (412) on attempt {attempt}; reapplying");
                 let pause = Duration::from_millis(5 + u64::from(attempt) * 7 % 50);

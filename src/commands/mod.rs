@@ -5,8 +5,14 @@ mod admin;
 mod cluster;
 mod completions;
 mod config;
+mod kill;
+mod list;
+mod locate;
+mod logs;
 mod run;
 mod state_server;
+mod status;
+mod wait;
 
 use crate::cli::{Cli, Command};
 use crate::config::{Env, FlagOverrides, Settings};
@@ -41,12 +47,12 @@ pub async fn dispatch(cli: Cli, env: Env, ui: &Ui) -> anyhow::Result<ExitStatus>
         Command::Cluster => cluster::cluster(&ctx).await,
         Command::Admin(command) => admin::admin(&ctx, command).await,
         Command::Config(command) => config::config(&ctx, &command),
-        Command::Status(_)
-        | Command::Wait(_)
-        | Command::Kill(_)
-        | Command::Logs(_)
-        | Command::List(_)
-        | Command::Templates(_) => Err(crate::error::HjobError::usage(
+        Command::Status(args) => status::status(&ctx, args).await,
+        Command::Wait(args) => wait::wait(&ctx, args).await,
+        Command::Kill(args) => kill::kill(&ctx, args).await,
+        Command::Logs(args) => logs::logs(&ctx, args).await,
+        Command::List(args) => list::list(&ctx, args).await,
+        Command::Templates(_) => Err(crate::error::HjobError::usage(
             "this command is not available yet in this build",
         )
         .into()),

@@ -10,6 +10,8 @@
 
 mod store;
 
+pub use store::write_durably;
+
 use std::sync::Arc;
 use std::time::Instant;
 

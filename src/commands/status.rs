@@ -1,0 +1,28 @@
+//! `hjob status ID`: a job's status, once.
+
+use super::Context;
+use super::locate::locate;
+use crate::cli::JobRef;
+use crate::error::ExitStatus;
+use crate::report::{JobPlace, ending, job_human, job_json};
+
+/// Shows a job's status. Exits 0 whatever the job's state: `status` reports,
+/// `wait` judges.
+pub async fn status(ctx: &Context<'_>, args: JobRef) -> anyhow::Result<ExitStatus> {
+    let located = locate(ctx, &args.id, args.cluster.as_deref()).await?;
+    let job = match located.job {
+        Some(job) => job,
+        None => located.oozie.info(&args.id).await?,
+    };
+    let place = JobPlace {
+        cluster: &located.cluster,
+        oozie_url: located.oozie.job_url(&job.id),
+    };
+    let ending = ending(&job);
+    if ctx.ui.is_json() {
+        ctx.ui.json(&job_json(&job, &place, &ending));
+    } else {
+        ctx.ui.result(&job_human(&job, &place, &ending));
+    }
+    Ok(ExitStatus::Success)
+}

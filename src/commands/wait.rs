@@ -1,0 +1,160 @@
+//! `hjob wait ID`: re-attach to a job, with the same display and exit codes
+//! as `hjob run`. [`attach`] is the shared wait-and-report used by both.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::Context;
+use super::locate::locate;
+use crate::cli::WaitArgs;
+use crate::config::parse_duration;
+use crate::error::{ExitStatus, HjobError};
+use crate::oozie::{OozieClient, WorkflowJob};
+use crate::report::{JobPlace, ProgressDisplay, ending, job_human, job_json};
+use crate::wait::{WaitEnd, WaitOptions, wait_for_job};
+
+/// Parses `--timeout`.
+pub fn parse_timeout(text: Option<&str>) -> anyhow::Result<Option<Duration>> {
+    text.map(|t| {
+        parse_duration(t).map_err(|_| {
+            HjobError::usage_hint(
+                format!("invalid --timeout {t:?}"),
+                "use a duration such as 90s, 30m or 2h",
+            )
+            .into()
+        })
+    })
+    .transpose()
+}
+
+/// Re-attaches to a job.
+pub async fn wait(ctx: &Context<'_>, args: WaitArgs) -> anyhow::Result<ExitStatus> {
+    let timeout = parse_timeout(args.timeout.as_deref())?;
+    let located = locate(ctx, &args.job.id, args.job.cluster.as_deref()).await?;
+    let kill_on_interrupt = args.kill_on_interrupt || ctx.settings.kill_on_interrupt.value;
+    attach(
+        ctx,
+        &located.oozie,
+        &located.cluster,
+        &args.job.id,
+        timeout,
+        kill_on_interrupt,
+    )
+    .await
+}
+
+fn hints(ctx: &Context<'_>, id: &str) {
+    ctx.ui.hint(&format!(
+        "re-attach with `hjob wait {id}`, or stop it with `hjob kill {id}`"
+    ));
+}
+
+fn report_unfinished(
+    ctx: &Context<'_>,
+    id: &str,
+    last: Option<&WorkflowJob>,
+    place: &JobPlace<'_>,
+    status: ExitStatus,
+    why: &str,
+) {
+    if ctx.ui.is_json() {
+        let mut doc = match last {
+            Some(job) => job_json(job, place, &ending(job)),
+            None => json!({"id": id, "cluster": place.cluster, "oozie_url": place.oozie_url}),
+        };
+        doc["exit_code"] = json!(status.code());
+        doc["error"] = json!(why);
+        ctx.ui.json(&doc);
+    } else {
+        ctx.ui.result(&format!("{id}\n"));
+    }
+    ctx.ui.warn(&format!("{why}; job {id} is left running"));
+    hints(ctx, id);
+}
+
+/// Waits for a job with a progress display, then reports it; returns the
+/// exit status scripts see.
+pub async fn attach(
+    ctx: &Context<'_>,
+    oozie: &OozieClient,
+    cluster: &str,
+    id: &str,
+    timeout: Option<Duration>,
+    kill_on_interrupt: bool,
+) -> anyhow::Result<ExitStatus> {
+    let options = WaitOptions {
+        poll_initial: ctx.settings.wait.poll_initial,
+        poll_max: ctx.settings.wait.poll_max,
+        outage_limit: ctx.settings.wait.outage_limit,
+        timeout,
+    };
+    let place = JobPlace {
+        cluster,
+        oozie_url: oozie.job_url(id),
+    };
+    let mut display = ProgressDisplay::new(ctx.ui, id);
+    let end = wait_for_job(oozie, id, &options, |event| display.observe(event)).await;
+    display.finish();
+    match end {
+        WaitEnd::Finished(job) => {
+            let e = ending(&job);
+            if ctx.ui.is_json() {
+                ctx.ui.json(&job_json(&job, &place, &e));
+            } else {
+                ctx.ui.result(&job_human(&job, &place, &e));
+            }
+            Ok(e.exit)
+        }
+        WaitEnd::TimedOut(last) => {
+            report_unfinished(
+                ctx,
+                id,
+                last.as_ref(),
+                &place,
+                ExitStatus::Timeout,
+                "--timeout reached",
+            );
+            Ok(ExitStatus::Timeout)
+        }
+        WaitEnd::Interrupted(last) => {
+            if kill_on_interrupt {
+                ctx.ui.status(&format!(
+                    "interrupted: killing {id} (Ctrl-C again to leave it running)"
+                ));
+                tokio::select! {
+                    result = oozie.kill(id) => {
+                        match result {
+                            Ok(()) => {
+                                ctx.ui.status(&format!("killed {id}"));
+                                if ctx.ui.is_json() {
+                                    ctx.ui.json(&json!({"id": id, "cluster": cluster, "status": "KILLED", "exit_code": 130, "error": "interrupted; killed"}));
+                                }
+                                return Ok(ExitStatus::Interrupted);
+                            }
+                            Err(e) => ctx.ui.warn(&format!("could not kill {id}: {e:#}")),
+                        }
+                    }
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            report_unfinished(
+                ctx,
+                id,
+                last.as_ref(),
+                &place,
+                ExitStatus::Interrupted,
+                "interrupted",
+            );
+            Ok(ExitStatus::Interrupted)
+        }
+        WaitEnd::OutageExceeded(error) => Err(error.context(HjobError::Service {
+            service: crate::error::Service::Oozie,
+            url: oozie.base_url().to_owned(),
+            message: format!("lost contact with Oozie while waiting for job {id}"),
+            hint: Some(format!(
+                "the job may still be running: check later with `hjob wait {id}`"
+            )),
+        })),
+    }
+}

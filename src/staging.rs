@@ -1,0 +1,208 @@
+//! Staging a job on HDFS before it is submitted.
+//!
+//! Layout under `/user/<user>/.hjob/`: one app dir per submission
+//! (`runs/<submission id>/workflow.xml`), and shipped files content-addressed
+//! (`cache/<sha256>/<file name>`): a cached file already there with the same
+//! length is not uploaded again. Every staged file's length is checked with
+//! GETFILESTATUS afterwards, so a truncated jar never runs. An upload cut off
+//! mid-way is retried from the start of that file.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::{HjobError, Service};
+use crate::ui::Ui;
+use crate::webhdfs::WebHdfsClient;
+
+/// One local file to ship, and where it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StagedFile {
+    pub local: PathBuf,
+    /// Absolute HDFS path (no scheme), e.g. `/user/alice/.hjob/cache/<sha>/job.jar`.
+    pub hdfs: String,
+    pub bytes: u64,
+}
+
+/// What staging did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StagingReport {
+    /// Bytes of shipped files actually uploaded (0 when all were cached).
+    pub uploaded_bytes: u64,
+    /// Files uploaded.
+    pub uploaded: Vec<String>,
+    /// Files found in the cache and not uploaded again.
+    pub cached: Vec<String>,
+}
+
+/// Tracks the file being written, so an interrupt can remove a partial one.
+#[derive(Debug, Default, Clone)]
+pub struct InProgress {
+    path: Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl InProgress {
+    fn set(&self, path: Option<String>) {
+        if let Ok(mut slot) = self.path.lock() {
+            *slot = path;
+        }
+    }
+
+    /// The HDFS path being written right now, if any.
+    pub fn current(&self) -> Option<String> {
+        self.path.lock().ok().and_then(|p| p.clone())
+    }
+}
+
+/// Uploads below this size never show a progress bar.
+const PROGRESS_THRESHOLD: u64 = 4 * 1024 * 1024;
+/// Attempts per file when the connection drops mid-upload.
+const UPLOAD_TRIES: u32 = 3;
+
+/// The HDFS path part of an `hdfs://host:port/path` URI (or a bare path).
+pub fn hdfs_path(uri: &str) -> String {
+    match url::Url::parse(uri) {
+        Ok(url) if url.scheme() == "hdfs" || url.scheme() == "webhdfs" => {
+            let path = url.path();
+            percent_decode(path)
+        }
+        _ => uri.to_owned(),
+    }
+}
+
+fn percent_decode(path: &str) -> String {
+    url::form_urlencoded::parse(format!("p={}", path.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| path.to_owned())
+}
+
+/// Stages the shipped files and the workflow.
+pub async fn stage(
+    webhdfs: &WebHdfsClient,
+    files: &[StagedFile],
+    app_dir: &str,
+    workflow_xml: &str,
+    ui: &Ui,
+    in_progress: &InProgress,
+) -> anyhow::Result<StagingReport> {
+    let mut report = StagingReport::default();
+    for file in files {
+        if let Some(status) = webhdfs.status(&file.hdfs).await?
+            && status.kind == "FILE"
+            && status.length == file.bytes
+        {
+            tracing::debug!("{} is cached, not uploading", file.hdfs);
+            report.cached.push(file.hdfs.clone());
+            continue;
+        }
+        upload_file(webhdfs, file, ui, in_progress).await?;
+        report.uploaded_bytes += file.bytes;
+        report.uploaded.push(file.hdfs.clone());
+    }
+    webhdfs.mkdirs(app_dir, "755").await?;
+    let workflow_path = format!("{}/workflow.xml", app_dir.trim_end_matches('/'));
+    in_progress.set(Some(workflow_path.clone()));
+    let mut attempt = 1;
+    loop {
+        match webhdfs
+            .create_from_bytes(&workflow_path, workflow_xml.as_bytes().to_vec(), true)
+            .await
+        {
+            Ok(()) => break,
+            Err(e) if attempt < UPLOAD_TRIES && is_cut_off(&e) => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    verify_length(webhdfs, &workflow_path, workflow_xml.len() as u64).await?;
+    in_progress.set(None);
+    Ok(report)
+}
+
+/// Whether an upload error is a dropped connection worth retrying.
+fn is_cut_off(error: &anyhow::Error) -> bool {
+    error.chain().any(|c| {
+        c.downcast_ref::<HjobError>().is_some_and(
+            |e| matches!(e, HjobError::Service { message, .. } if !message.starts_with("HTTP ")),
+        )
+    })
+}
+
+async fn upload_file(
+    webhdfs: &WebHdfsClient,
+    file: &StagedFile,
+    ui: &Ui,
+    in_progress: &InProgress,
+) -> anyhow::Result<()> {
+    let name = file.local.file_name().map_or_else(
+        || file.local.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let mut attempt = 1;
+    loop {
+        in_progress.set(Some(file.hdfs.clone()));
+        let bar = if file.bytes >= PROGRESS_THRESHOLD {
+            ui.byte_bar(file.bytes, &format!("uploading {name}"))
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let sent = Arc::new(AtomicU64::new(0));
+        let progress_bar = bar.clone();
+        let progress_sent = sent.clone();
+        let result = webhdfs
+            .create_from_file(&file.hdfs, &file.local, true, move |n| {
+                progress_sent.store(n, Ordering::Relaxed);
+                progress_bar.set_position(n);
+            })
+            .await;
+        bar.finish_and_clear();
+        match result {
+            Ok(_) => break,
+            Err(e) if attempt < UPLOAD_TRIES && is_cut_off(&e) => {
+                ui.warn(&format!(
+                    "upload of {name} was cut off after {} bytes; retrying from the start",
+                    sent.load(Ordering::Relaxed)
+                ));
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    verify_length(webhdfs, &file.hdfs, file.bytes).await?;
+    in_progress.set(None);
+    Ok(())
+}
+
+/// Checks that a staged file has the expected length (never run a truncated jar).
+async fn verify_length(webhdfs: &WebHdfsClient, path: &str, expected: u64) -> anyhow::Result<()> {
+    match webhdfs.status(path).await? {
+        Some(status) if status.length == expected => Ok(()),
+        found => Err(HjobError::Service {
+            service: Service::WebHdfs,
+            url: path.to_owned(),
+            message: format!(
+                "staged file has {} bytes, expected {expected}",
+                found.map_or("no".to_owned(), |s| s.length.to_string())
+            ),
+            hint: Some(
+                "the upload was incomplete; nothing was submitted. Run the command again".into(),
+            ),
+        }
+        .into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hdfs_paths_are_taken_from_uris() {
+        assert_eq!(
+            hdfs_path("hdfs://nn:8020/user/alice/.hjob/runs/x"),
+            "/user/alice/.hjob/runs/x"
+        );
+        assert_eq!(hdfs_path("/user/a"), "/user/a");
+        assert_eq!(hdfs_path("hdfs://nn:8020/user/a%20b"), "/user/a b");
+    }
+}
