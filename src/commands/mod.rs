@@ -6,6 +6,7 @@ mod cluster;
 mod completions;
 mod config;
 mod kill;
+mod launch;
 mod list;
 mod locate;
 mod logs;

@@ -1,0 +1,163 @@
+//! The submit half of `hjob run`: stage on HDFS, submit exactly once,
+//! remember the job, then detach or wait.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::Context;
+use super::wait::attach;
+use crate::error::ExitStatus;
+use crate::job_records::{self, JobRecord};
+use crate::oozie::OozieClient;
+use crate::staging::{InProgress, StagedFile, hdfs_path, stage};
+use crate::state::ResolvedCluster;
+use crate::submit::{SubmitRequest, submit_once};
+use crate::timefmt::rfc3339;
+use crate::webhdfs::WebHdfsClient;
+
+/// Everything the submit path needs, already rendered.
+#[derive(Debug, Clone)]
+pub struct Launch {
+    pub cluster: ResolvedCluster,
+    pub app_name: String,
+    /// `oozie.wf.application.path` (an `hdfs://` URI of the app dir).
+    pub app_path: String,
+    pub workflow_xml: String,
+    pub properties: BTreeMap<String, String>,
+    pub files: Vec<StagedFile>,
+    pub submission_id: String,
+    pub detach: bool,
+    pub timeout: Option<Duration>,
+    pub kill_on_interrupt: bool,
+}
+
+/// Where the job was submitted from, for the job's configuration.
+pub fn provenance() -> BTreeMap<String, String> {
+    let mut props = BTreeMap::new();
+    props.insert("hjob.version".into(), env!("CARGO_PKG_VERSION").into());
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_default();
+    if !host.is_empty() {
+        props.insert("hjob.client.host".into(), host);
+    }
+    if let Ok(output) = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        && output.status.success()
+    {
+        let commit = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        if !commit.is_empty() {
+            props.insert("hjob.client.git_commit".into(), commit);
+        }
+    }
+    props
+}
+
+/// Stages, submits, and then detaches or waits.
+pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitStatus> {
+    let user = ctx.settings.user.value.clone();
+    let cluster = &launch.cluster.cluster;
+    let webhdfs = WebHdfsClient::new(
+        &cluster.webhdfs_url,
+        &user,
+        &ctx.settings.http,
+        ctx.settings.host_rewrites.clone(),
+    )?;
+    let oozie = OozieClient::new(&cluster.oozie_url, &user, &ctx.settings.http)?;
+    let app_dir = hdfs_path(&launch.app_path);
+
+    let in_progress = InProgress::default();
+    ctx.ui.status(&format!(
+        "staging {} file(s) and the workflow on {} ({})",
+        launch.files.len(),
+        launch.cluster.name,
+        app_dir
+    ));
+    let staged = tokio::select! {
+        result = stage(&webhdfs, &launch.files, &app_dir, &launch.workflow_xml, ctx.ui, &in_progress) => result?,
+        _ = tokio::signal::ctrl_c() => {
+            ctx.ui.warn("interrupted while staging: removing partial files; nothing was submitted");
+            if let Some(partial) = in_progress.current() {
+                let _ = webhdfs.delete(&partial, false).await;
+            }
+            let _ = webhdfs.delete(&app_dir, true).await;
+            if ctx.ui.is_json() {
+                ctx.ui.json(&json!({"error": "interrupted while staging; nothing was submitted", "exit_code": 130}));
+            }
+            return Ok(ExitStatus::Interrupted);
+        }
+    };
+    tracing::info!(
+        "staged: {} bytes uploaded, {} cached file(s)",
+        staged.uploaded_bytes,
+        staged.cached.len()
+    );
+
+    let mut properties = launch.properties.clone();
+    properties.extend(provenance());
+    properties.insert("hjob.client.user".into(), ctx.env.get("USER").unwrap_or(&user).to_owned());
+    let request = SubmitRequest {
+        properties: &properties,
+        user: &user,
+        app_name: &launch.app_name,
+        submission_id: &launch.submission_id,
+        tries: ctx.settings.http.retries,
+        backoff: ctx.settings.http.backoff_initial,
+    };
+    let submitted = submit_once(&oozie, &request, ctx.ui).await?;
+    let id = submitted.id;
+    job_records::save(
+        ctx.settings.data_dir.as_deref(),
+        &JobRecord {
+            id: id.clone(),
+            cluster: launch.cluster.name.clone(),
+            oozie_url: cluster.oozie_url.clone(),
+            yarn_url: cluster.yarn_url.clone(),
+            app_name: launch.app_name.clone(),
+            submission_id: launch.submission_id.clone(),
+            submitted_at: rfc3339(std::time::SystemTime::now()),
+            user: user.clone(),
+        },
+    );
+    if launch.detach {
+        if ctx.ui.is_json() {
+            ctx.ui.json(&json!({
+                "id": id,
+                "name": launch.app_name,
+                "status": "SUBMITTED",
+                "cluster": launch.cluster.name,
+                "user": user,
+                "submission_id": launch.submission_id,
+                "oozie_url": oozie.job_url(&id),
+                "uploaded_bytes": staged.uploaded_bytes,
+                "adopted": submitted.adopted,
+                "exit_code": 0,
+            }));
+        } else {
+            ctx.ui.result(&format!("{id}\n"));
+            ctx.ui.status(&format!(
+                "submitted {} to {}; follow it with `hjob wait {id}`",
+                launch.app_name, launch.cluster.name
+            ));
+        }
+        return Ok(ExitStatus::Success);
+    }
+    ctx.ui.status(&format!(
+        "submitted {id} ({}) to {}",
+        launch.app_name, launch.cluster.name
+    ));
+    attach(
+        ctx,
+        &oozie,
+        &launch.cluster.name,
+        &id,
+        launch.timeout,
+        launch.kill_on_interrupt,
+    )
+    .await
+}
