@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod job;
 pub mod job_records;
 pub mod oozie;
 pub mod report;
@@ -23,6 +24,7 @@ pub mod timefmt;
 pub mod ui;
 pub mod wait;
 pub mod webhdfs;
+pub mod workflow;
 pub mod yarn;
 
 use std::process::ExitCode;
