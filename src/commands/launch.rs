@@ -8,11 +8,11 @@ use serde_json::json;
 
 use super::Context;
 use super::wait::attach;
-use crate::error::ExitStatus;
+use crate::error::{ExitStatus, HjobError};
 use crate::job_records::{self, JobRecord};
 use crate::oozie::OozieClient;
 use crate::staging::{InProgress, StagedFile, hdfs_path, stage};
-use crate::state::ResolvedCluster;
+use crate::state::{ResolvedCluster, StateClient};
 use crate::submit::{SubmitRequest, submit_once};
 use crate::timefmt::rfc3339;
 use crate::webhdfs::WebHdfsClient;
@@ -97,6 +97,23 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
         staged.uploaded_bytes,
         staged.cached.len()
     );
+
+    // Staging can take minutes: ask again right before submitting, so a
+    // kill switch thrown meanwhile still holds.
+    let state = StateClient::new(&ctx.settings)?.fetch().await?.document;
+    if !state.submission.enabled {
+        return Err(HjobError::Disabled {
+            message: state.submission.message.clone(),
+            until: state.submission.until.clone(),
+        }
+        .into());
+    }
+    if state.active_cluster != launch.cluster.name {
+        ctx.ui.warn(&format!(
+            "the active cluster changed to {} while staging; this job still goes to {}, where it was staged",
+            state.active_cluster, launch.cluster.name
+        ));
+    }
 
     let mut properties = launch.properties.clone();
     properties.extend(provenance());
