@@ -186,9 +186,16 @@ fn attr(node: roxmltree::Node, name: &str) -> String {
 
 /// Validates a definition the way Oozie's submission path does and
 /// returns its graph.
+///
+/// `server_defaults` models `oozie.actions.default.name-node` and
+/// `oozie.actions.default.job-tracker` being set on the server (the
+/// sandbox sets them to the cluster's own addresses, so the conformance
+/// samples get their graph-check codes); without them a launcher action
+/// lacking both its own and a `<global>` value is E0701.
 pub(crate) async fn parse_and_validate(
     definition: &str,
     schema: &Path,
+    server_defaults: bool,
 ) -> Result<Workflow, OozieError> {
     if definition.len() > MAX_DEFINITION_LENGTH {
         return Err(OozieError::bad_request(
@@ -279,7 +286,7 @@ pub(crate) async fn parse_and_validate(
                     .find(|n| n.is_element() && !matches!(n.tag_name().name(), "ok" | "error"))
                     .ok_or_else(|| schema_error("action without a type element"))?;
                 let action_type = body.tag_name().name().to_string();
-                if LAUNCHER_TYPES.contains(&action_type.as_str()) {
+                if !server_defaults && LAUNCHER_TYPES.contains(&action_type.as_str()) {
                     if child(body, "name-node").is_none() && !global_nn {
                         return Err(schema_error("No name-node defined"));
                     }
