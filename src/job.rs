@@ -118,6 +118,20 @@ impl RunRequest {
     }
 }
 
+/// For a user-defined kind asked for `--help`: the help text to print.
+pub fn custom_kind_help(kind: &RunKind) -> Option<String> {
+    let RunKind::Custom(words) = kind else {
+        return None;
+    };
+    let name = words.first().map_or("", String::as_str);
+    match CustomRunArgs::try_parse_from(
+        std::iter::once(format!("hjob run {name}")).chain(words.iter().skip(1).cloned()),
+    ) {
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => Some(e.render().to_string()),
+        _ => None,
+    }
+}
+
 /// Generates a submission id, `YYYYMMDDTHHMMSS-<8 hex>` in UTC.
 pub fn new_submission_id(now: SystemTime) -> String {
     let stamp: String = crate::timefmt::rfc3339(now)
@@ -878,4 +892,114 @@ pub fn prepare(input: &PrepareInput<'_>) -> Result<PreparedJob, HjobError> {
         uploads,
         schema: spec.schema,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::run::{CommonRunArgs, ShellArgs};
+
+    fn inputs() -> SpecInputs<'static> {
+        SpecInputs {
+            user: "alice",
+            submission_id: "20261122T103501-7f3a9c01",
+            cluster_queue: None,
+            hive2_jdbc_url: None,
+            default_schema: "0.5",
+        }
+    }
+
+    fn shell(common: CommonRunArgs, command: &[&str]) -> RunRequest {
+        RunRequest::parse(RunKind::Shell(ShellArgs {
+            script: None,
+            env: Vec::new(),
+            common,
+            command: command.iter().map(|s| s.to_string()).collect(),
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn submission_ids_have_the_documented_shape() {
+        let id = new_submission_id(
+            SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_795_343_701),
+        );
+        assert_eq!(id.len(), 24, "{id}");
+        assert_eq!(&id[8..9], "T");
+        assert_eq!(&id[15..16], "-");
+        assert!(id[16..].chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+        assert_eq!(short_id(&id), &id[16..]);
+    }
+
+    #[test]
+    fn defaults_name_queue_and_schema() {
+        let spec = JobSpec::new(&shell(CommonRunArgs::default(), &["echo"]), &inputs()).unwrap();
+        assert_eq!(spec.app_name, "hjob-shell-alice-7f3a9c01");
+        assert_eq!(spec.queue, DEFAULT_QUEUE);
+        assert_eq!(spec.schema, SchemaVersion::V0_5);
+        assert_eq!(
+            spec.app_dir(),
+            "/user/alice/.hjob/runs/20261122T103501-7f3a9c01"
+        );
+    }
+
+    #[test]
+    fn repeated_defines_keep_their_first_place_and_last_value() {
+        let common = CommonRunArgs {
+            define: vec!["a=1".into(), "b=2".into(), "a=3".into(), "c=x=y".into()],
+            schema: Some("1.0".into()),
+            ..Default::default()
+        };
+        let spec = JobSpec::new(&shell(common, &["echo"]), &inputs()).unwrap();
+        assert_eq!(
+            spec.defines,
+            [
+                ("a".into(), "3".into()),
+                ("b".into(), "2".into()),
+                ("c".into(), "x=y".into())
+            ]
+        );
+        assert_eq!(spec.schema, SchemaVersion::V1_0);
+    }
+
+    #[test]
+    fn a_queue_define_replaces_the_default_queue_property() {
+        let common = CommonRunArgs {
+            define: vec![format!("{QUEUE_PROPERTY}=special")],
+            ..Default::default()
+        };
+        let spec = JobSpec::new(&shell(common, &["echo"]), &inputs()).unwrap();
+        let context = build_context(&spec, &[]).unwrap();
+        assert_eq!(context.configuration.len(), 1);
+        assert_eq!(context.configuration[0].value, "special");
+    }
+
+    #[test]
+    fn user_kinds_parse_the_common_options() {
+        let kind = RunKind::Custom(
+            ["pig", "--queue", "q", "--dry-run", "--", "-f", "x"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        );
+        let request = RunRequest::parse(kind).unwrap();
+        assert!(request.common().dry_run);
+        assert_eq!(request.common().queue.as_deref(), Some("q"));
+        assert_eq!(request.custom.unwrap().args, ["-f", "x"]);
+
+        let help = RunKind::Custom(vec!["pig".into(), "--help".into()]);
+        assert!(custom_kind_help(&help).unwrap().contains("hjob run pig"));
+        let bad = RunKind::Custom(vec!["pig".into(), "--bogus".into()]);
+        assert!(RunRequest::parse(bad).is_err());
+    }
+
+    #[test]
+    fn unshippable_file_names_are_refused_before_any_io() {
+        let common = CommonRunArgs {
+            files: vec![PathBuf::from("/nonexistent/my file#1.txt")],
+            ..Default::default()
+        };
+        let err = JobSpec::new(&shell(common, &["echo"]), &inputs()).unwrap_err();
+        assert!(err.to_string().contains("cannot be shipped"), "{err}");
+    }
 }

@@ -5,6 +5,7 @@ mod admin;
 mod cluster;
 mod completions;
 mod config;
+mod dry_run;
 mod kill;
 mod launch;
 mod list;
@@ -13,6 +14,7 @@ mod logs;
 mod run;
 mod state_server;
 mod status;
+mod templates;
 mod wait;
 
 use crate::cli::{Cli, Command};
@@ -53,10 +55,7 @@ pub async fn dispatch(cli: Cli, env: Env, ui: &Ui) -> anyhow::Result<ExitStatus>
         Command::Kill(args) => kill::kill(&ctx, args).await,
         Command::Logs(args) => logs::logs(&ctx, args).await,
         Command::List(args) => list::list(&ctx, args).await,
-        Command::Templates(_) => Err(crate::error::HjobError::usage(
-            "this command is not available yet in this build",
-        )
-        .into()),
+        Command::Templates(command) => templates::templates(&ctx, &command),
         Command::Completions(_) | Command::Man | Command::StateServer(_) => {
             unreachable!("handled above")
         }

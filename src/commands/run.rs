@@ -1,23 +1,49 @@
 //! `hjob run KIND …`: state lookup (the kill switch), then render, stage,
 //! submit and wait.
 
+use std::time::SystemTime;
+
 use super::Context;
 use crate::cli::run::RunArgs;
 use crate::error::{ExitStatus, HjobError};
-use crate::state::StateClient;
+use crate::job::{self, PrepareInput, RunRequest};
+use crate::state::{StateClient, resolve_cluster};
+use crate::workflow::Templates;
 
 /// Runs a job. The state is read before anything else happens, so a
-/// disabled switch or an unreachable state service submits nothing.
+/// disabled switch or an unreachable state service submits nothing and
+/// reads no local file; only parsing the command line comes first.
 pub async fn run(ctx: &Context<'_>, args: RunArgs) -> anyhow::Result<ExitStatus> {
+    if let Some(help) = job::custom_kind_help(&args.kind) {
+        ctx.ui.result(&help);
+        return Ok(ExitStatus::Success);
+    }
+    let request = RunRequest::parse(args.kind)?;
     let client = StateClient::new(&ctx.settings)?;
     let state = client.fetch().await?.document;
-    let dry_run = args.kind.common().is_some_and(|c| c.dry_run);
+    let dry_run = request.common().dry_run;
     if !state.submission.enabled && !dry_run {
         return Err(HjobError::Disabled {
             message: state.submission.message.clone(),
             until: state.submission.until.clone(),
         }
         .into());
+    }
+    let Some(active) = state.active() else {
+        anyhow::bail!("state document has no active cluster entry");
+    };
+    let cluster = resolve_cluster(&state.active_cluster, active, &ctx.settings);
+    let templates = Templates::load(ctx.settings.templates_dir.value.as_deref())?;
+    let submission_id = job::new_submission_id(SystemTime::now());
+    let prepared = job::prepare(&PrepareInput {
+        request: &request,
+        settings: &ctx.settings,
+        cluster: &cluster,
+        templates: &templates,
+        submission_id: &submission_id,
+    })?;
+    if dry_run {
+        return super::dry_run::dry_run(ctx, &prepared, &state).await;
     }
     Err(HjobError::usage("rendering and submission are not available yet in this build").into())
 }

@@ -191,7 +191,7 @@ mod tests {
                 "E0803",
             ),
             (GOOD.replace("<m", "&<m"), "E0701"),
-            (GOOD.replace("<end name=\"end\"/>", ""), "E0708"),
+            (GOOD.replace("<end name=\"end\"/>", ""), "E0701"),
             (format!("<!DOCTYPE x>{GOOD}"), "E0701"),
             ("x".repeat(MAX_WORKFLOW_BYTES + 1), "E0736"),
         ];

@@ -390,6 +390,15 @@ impl Templates {
     }
 }
 
+/// Parses a template without rendering it: a syntax error is a usage error
+/// naming the file and line (for `hjob templates list`).
+pub fn check_syntax(template: &TemplateSource) -> Result<(), HjobError> {
+    let mut tera = tera::Tera::new();
+    tera.add_raw_template(&template.report_name(), &template.source)
+        .map(|_| ())
+        .map_err(|e| HjobError::usage(describe_tera_error(&template.origin, &e)))
+}
+
 /// Renders a template with a context, then runs the structural checks.
 ///
 /// A syntax error, an undefined variable or a structurally invalid result is
@@ -403,7 +412,7 @@ pub fn render(template: &TemplateSource, context: &TemplateContext) -> Result<St
             "this is a bug in hjob's built-in template; please report it".to_owned()
         }
         TemplateOrigin::User(path) => format!(
-            "fix {} (available variables: {CONTEXT_VARIABLES})",
+            "fix {}; `hjob templates show shell` shows a built-in template to start from",
             path.display()
         ),
     };
