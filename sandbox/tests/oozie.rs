@@ -396,3 +396,93 @@ async fn prep_start_suspend_resume() {
         .unwrap();
     assert_eq!(r.headers()["oozie-error-code"], "E0303");
 }
+
+#[tokio::test]
+async fn live_logs_while_running_and_kill_stops_the_subprocess() {
+    let sb = sandbox().await;
+    let c = sb.cluster("alpha");
+    let script = b"#!/bin/sh\necho started\nsleep 30\necho never\n";
+    upload(&c, "/user/alice/slow/slow.sh", "alice", script).await;
+    let id = run_workflow(
+        &c,
+        "slow",
+        &shell_workflow("slow.sh", &[], &["slow.sh"]),
+        &[],
+    )
+    .await;
+    let info = wait_job(&c, &id, |j| {
+        j["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["name"] == "sh" && a["status"] == "RUNNING")
+    })
+    .await;
+    let app = action(&info, "sh")["externalId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let attempts = get_json(&format!(
+        "{}/ws/v1/cluster/apps/{app}/appattempts",
+        c.resourcemanager
+    ))
+    .await;
+    let container = attempts["appAttempts"]["appAttempt"][0]["containerId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let url = format!(
+        "{}/ws/v1/node/containerlogs/{container}/stdout?size=-4096",
+        c.nodemanager
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = client()
+            .get(&url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if text.contains("started\n") {
+            assert!(
+                text.contains(&format!(
+                    "End of LogType:stdout.This log file belongs to a running container ({container}) and so may not be complete."
+                )),
+                "{text}"
+            );
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no live output: {text}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let container_json = get_json(&format!(
+        "{}/ws/v1/node/containers/{container}",
+        c.nodemanager
+    ))
+    .await;
+    assert_eq!(container_json["container"]["state"], "RUNNING");
+
+    let k = client()
+        .put(format!("{}/v1/job/{id}?action=kill", c.oozie))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(k.status(), 200);
+    let rm = wait_until_app_done(&c, &app).await;
+    assert_eq!(rm["app"]["state"], "KILLED");
+    let text = client()
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!text.contains("never"), "{text}");
+    assert!(text.contains("End of LogType:stdout\n"), "{text}");
+}
