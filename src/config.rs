@@ -594,12 +594,19 @@ pub fn validate_url(value: &str, key: &str, source: &Source) -> Result<url::Url,
     Ok(url)
 }
 
-/// The login name: `USER`, then `LOGNAME`.
+/// The login name: `USER`, then `LOGNAME`, then what `id -un` says.
 fn login_name(env: &Env) -> String {
-    env.non_empty("USER")
-        .or_else(|| env.non_empty("LOGNAME"))
-        .unwrap_or("nobody")
-        .to_owned()
+    if let Some(name) = env.non_empty("USER").or_else(|| env.non_empty("LOGNAME")) {
+        return name.to_owned();
+    }
+    std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "nobody".to_owned())
 }
 
 /// Checks a user name against WebHDFS's default user pattern

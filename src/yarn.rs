@@ -46,25 +46,27 @@ fn list_items(value: &Value) -> Vec<&Value> {
     }
 }
 
-/// Strips the NodeManager's framing (`Container: …`, `LogContents:` … `End of LogType:`).
+/// Strips the NodeManager's framing (`Container: …` header up to
+/// `LogContents:`, and the `End of LogType:` trailer with its line of stars).
+/// When nothing was read the NodeManager omits the header, so the trailer is
+/// removed wherever it stands.
 pub fn strip_log_framing(text: &str) -> String {
+    let body = match text.find("\nLogContents:\n") {
+        Some(at) if text.starts_with("Container: ") => &text[at + "\nLogContents:\n".len()..],
+        _ => text,
+    };
     let mut out = String::new();
-    let mut inside = false;
-    for line in text.split_inclusive('\n') {
-        if !inside {
-            if line.trim_end() == "LogContents:" {
-                inside = true;
-            }
-            continue;
-        }
+    let mut after_trailer = false;
+    for line in body.split_inclusive('\n') {
         if line.starts_with("End of LogType:") {
-            inside = false;
+            after_trailer = true;
             continue;
         }
+        if after_trailer && (line.trim().is_empty() || line.trim().chars().all(|c| c == '*')) {
+            continue;
+        }
+        after_trailer = false;
         out.push_str(line);
-    }
-    if out.is_empty() && !text.contains("LogContents:") {
-        return text.to_owned();
     }
     out
 }
@@ -182,6 +184,9 @@ mod tests {
         let body = strip_log_framing(&text);
         assert!(!body.contains("LogContents:"), "{body}");
         assert!(!body.contains("End of LogType"), "{body}");
+        assert!(!body.contains("*****"), "{body}");
+        let empty = "End of LogType:stderr\n*****************\n\n";
+        assert_eq!(strip_log_framing(empty), "");
     }
 
     #[test]

@@ -4,9 +4,11 @@
 use std::time::SystemTime;
 
 use super::Context;
+use super::launch::{self, Launch};
 use crate::cli::run::RunArgs;
 use crate::error::{ExitStatus, HjobError};
 use crate::job::{self, PrepareInput, RunRequest};
+use crate::staging::StagedFile;
 use crate::state::{StateClient, resolve_cluster};
 use crate::workflow::Templates;
 
@@ -45,5 +47,28 @@ pub async fn run(ctx: &Context<'_>, args: RunArgs) -> anyhow::Result<ExitStatus>
     if dry_run {
         return super::dry_run::dry_run(ctx, &prepared, &state).await;
     }
-    Err(HjobError::usage("rendering and submission are not available yet in this build").into())
+    let common = request.common();
+    let timeout = super::wait::parse_timeout(common.timeout.as_deref())?;
+    let kill_on_interrupt = common.kill_on_interrupt || ctx.settings.kill_on_interrupt.value;
+    let launch = Launch {
+        files: prepared
+            .uploads
+            .iter()
+            .map(|u| StagedFile {
+                local: u.local.clone(),
+                hdfs: u.hdfs.clone(),
+                bytes: u.bytes,
+            })
+            .collect(),
+        cluster,
+        app_name: prepared.app_name,
+        app_path: prepared.app_path,
+        workflow_xml: prepared.workflow_xml,
+        properties: prepared.properties,
+        submission_id: prepared.submission_id,
+        detach: common.detach,
+        timeout,
+        kill_on_interrupt,
+    };
+    launch::launch(ctx, launch).await
 }

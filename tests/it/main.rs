@@ -1,2 +1,3 @@
 // integration tests
 mod render;
+mod e2e;

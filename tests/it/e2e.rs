@@ -1,0 +1,431 @@
+//! End to end: the real `hjob` binary against the sandbox (Oozie, WebHDFS,
+//! YARN and the state service on loopback): run, detach/wait, kill, list,
+//! status, logs, caching of jars, routing between clusters, exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use hjob_sandbox::{ActionOutcome, Sandbox, SandboxOptions, Service};
+use serde_json::Value;
+
+/// A sandbox plus a hermetic home for the `hjob` binary.
+pub struct World {
+    pub sandbox: Sandbox,
+    pub home: tempfile::TempDir,
+    pub config: PathBuf,
+}
+
+impl World {
+    /// Starts a sandbox with fast settings and a hermetic config.
+    pub fn start(options: SandboxOptions) -> World {
+        let sandbox = Sandbox::start_blocking(options).expect("sandbox starts");
+        let home = tempfile::tempdir().unwrap();
+        let config = home.path().join("hjob.toml");
+        std::fs::write(
+            &config,
+            "[http]\ntimeout = \"5s\"\nbackoff_initial = \"10ms\"\nbackoff_max = \"50ms\"\nstate_deadline = \"3s\"\n\
+             [wait]\npoll_initial = \"20ms\"\npoll_max = \"100ms\"\noutage_limit = \"10s\"\n",
+        )
+        .unwrap();
+        World {
+            sandbox,
+            home,
+            config,
+        }
+    }
+
+    /// Starts a sandbox with default options.
+    pub fn new() -> World {
+        Self::start(
+            SandboxOptions::new()
+                .action_duration(Duration::from_millis(100))
+                .step_delay(Duration::from_millis(5)),
+        )
+    }
+
+    /// A hermetic `hjob` command pointed at this sandbox.
+    pub fn hjob(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("hjob"));
+        for (key, _) in std::env::vars() {
+            if key.starts_with("HJOB_") || key == "CLICOLOR_FORCE" {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
+            .env("XDG_DATA_HOME", self.home.path().join("data"))
+            .env("HJOB_SYSTEM_CONFIG", "/nonexistent/hjob/config.toml")
+            .env("HJOB_CONFIG", &self.config)
+            .env("HJOB_STATE_URL", self.sandbox.state_url())
+            .env("HJOB_ADMIN_TOKEN", self.sandbox.admin_token())
+            .env("HJOB_USER", "alice")
+            .env("NO_COLOR", "1")
+            .env("TERM", "dumb")
+            .env("RUST_BACKTRACE", "0")
+            .stdin(std::process::Stdio::null());
+        cmd
+    }
+
+    /// Runs `hjob ARGS` to completion.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.hjob().args(args).output().expect("hjob runs")
+    }
+
+    /// Jobs known to the cluster's Oozie (all users), via its REST list.
+    pub fn oozie_jobs(&self, cluster: &str) -> Vec<Value> {
+        let out = self.run(&[
+            "list",
+            "--all-users",
+            "--limit",
+            "500",
+            "--cluster",
+            cluster,
+            "--output",
+            "json",
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        doc["jobs"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+/// Output as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The one JSON document on stdout.
+pub fn json_doc(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        )
+    })
+}
+
+/// Writes a file into a temp dir.
+pub fn write_file(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn a_shell_job_runs_end_to_end_with_a_working_log_link() {
+    let world = World::new();
+    let out = world.run(&[
+        "run",
+        "shell",
+        "--output",
+        "json",
+        "--",
+        "echo",
+        "hello from ${HOME} #1 \\o/",
+    ]);
+    assert_eq!(code(&out), 0, "stderr:\n{}", text(&out.stderr));
+    let doc = json_doc(&out);
+    assert_eq!(doc["status"], "SUCCEEDED");
+    assert_eq!(doc["cluster"], "alpha");
+    assert_eq!(doc["exit_code"], 0);
+    let id = doc["id"].as_str().unwrap();
+    assert!(id.ends_with("-W"), "{id}");
+    let log_url = doc["log_urls"][0].as_str().expect("a log link");
+    // The link works: the tracking page serves the real output.
+    let page = fetch(log_url);
+    assert!(page.contains("hello from ${HOME} #1 \\o/"), "{page}");
+    // `hjob logs` shows the launcher's stdout exactly as typed.
+    let logs = world.run(&["logs", id]);
+    assert_eq!(code(&logs), 0, "{}", text(&logs.stderr));
+    assert!(
+        text(&logs.stdout).contains("hello from ${HOME} #1 \\o/"),
+        "{}",
+        text(&logs.stdout)
+    );
+}
+
+#[test]
+fn human_output_names_the_job_status_and_links() {
+    let world = World::new();
+    let out = world.run(&["run", "shell", "--", "true"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("SUCCEEDED"), "{stdout}");
+    assert!(stdout.contains("logs:  http://"), "{stdout}");
+    assert!(stdout.contains("oozie: http://"), "{stdout}");
+}
+
+#[test]
+fn a_failing_shell_action_is_reported_failed_with_cause_and_link() {
+    let world = World::new();
+    let out = world.run(&[
+        "run",
+        "shell",
+        "--output",
+        "json",
+        "--",
+        "sh",
+        "-c",
+        "echo oops >&2; exit 3",
+    ]);
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    let doc = json_doc(&out);
+    assert_eq!(doc["status"], "FAILED");
+    assert_eq!(doc["oozie_status"], "KILLED");
+    let error = doc["error"].as_str().unwrap();
+    assert!(error.contains("exit code [3]"), "{error}");
+    assert!(doc["log_urls"][0].as_str().unwrap().starts_with("http://"));
+}
+
+#[test]
+fn detach_then_wait_reattaches_with_the_jobs_exit_code() {
+    let world = World::new();
+    let out = world.run(&[
+        "run", "shell", "--detach", "--output", "json", "--", "sleep", "0.3",
+    ]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let doc = json_doc(&out);
+    let id = doc["id"].as_str().unwrap().to_owned();
+    assert_eq!(doc["status"], "SUBMITTED");
+    let waited = world.run(&["wait", &id, "--output", "json"]);
+    assert_eq!(code(&waited), 0, "{}", text(&waited.stderr));
+    assert_eq!(json_doc(&waited)["status"], "SUCCEEDED");
+    let status = world.run(&["status", &id, "--output", "json"]);
+    assert_eq!(json_doc(&status)["status"], "SUCCEEDED");
+    // list shows it
+    let list = world.run(&["list", "--output", "json"]);
+    let listed = json_doc(&list);
+    assert!(
+        listed["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|j| j["id"] == id.as_str()),
+        "{listed}"
+    );
+}
+
+#[test]
+fn a_job_killed_from_another_process_ends_killed_with_exit_1() {
+    let world = World::new();
+    let mut child = world
+        .hjob()
+        .args(["run", "shell", "--output", "json", "--", "sleep", "30"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let id = wait_for_running_job(&world, "alpha");
+    let kill = world.run(&["kill", &id, "--yes"]);
+    assert_eq!(code(&kill), 0, "{}", text(&kill.stderr));
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    let doc = json_doc(&out);
+    assert_eq!(doc["status"], "KILLED");
+    // A second kill is a no-op on a finished job.
+    let again = world.run(&["kill", &id, "--yes", "--output", "json"]);
+    assert_eq!(code(&again), 0);
+    assert_eq!(json_doc(&again)["killed"], false);
+}
+
+#[test]
+fn kill_without_a_terminal_needs_yes() {
+    let world = World::new();
+    let out = world.run(&[
+        "run", "shell", "--detach", "--output", "json", "--", "sleep", "5",
+    ]);
+    let id = json_doc(&out)["id"].as_str().unwrap().to_owned();
+    let kill = world.run(&["kill", &id]);
+    assert_eq!(code(&kill), 2);
+    assert!(text(&kill.stderr).contains("--yes"));
+    assert_eq!(code(&world.run(&["kill", &id, "--yes"])), 0);
+}
+
+#[test]
+fn a_second_run_with_the_same_jar_uploads_no_jar_bytes() {
+    let world = World::new();
+    let jar = write_file(world.home.path(), "etl.jar", &vec![7u8; 300_000]);
+    let jar = jar.to_str().unwrap();
+    let args = [
+        "run",
+        "java",
+        "--jar",
+        jar,
+        "--main-class",
+        "com.example.Etl",
+        "--output",
+        "json",
+        "--",
+        "in",
+        "out",
+    ];
+    let first = world.run(&args);
+    assert_eq!(code(&first), 0, "{}", text(&first.stderr));
+    let uploaded = |world: &World| -> u64 {
+        world
+            .sandbox
+            .requests(Service::DataNode)
+            .iter()
+            .filter(|r| r.method == "PUT" && r.path.ends_with("/etl.jar"))
+            .map(|r| r.bytes_in)
+            .sum()
+    };
+    assert_eq!(uploaded(&world), 300_000);
+    world.sandbox.clear_requests();
+    let second = world.run(&args);
+    assert_eq!(code(&second), 0, "{}", text(&second.stderr));
+    assert_eq!(uploaded(&world), 0, "the cached jar was uploaded again");
+}
+
+#[test]
+fn simulated_java_failure_exits_1_and_names_the_main_class() {
+    let world = World::start(
+        SandboxOptions::new()
+            .action_duration(Duration::from_millis(50))
+            .step_delay(Duration::from_millis(5))
+            .action_outcome(ActionOutcome::Fail { exit_code: 2 }),
+    );
+    let jar = write_file(world.home.path(), "x.jar", b"PK\x03\x04 not really a jar");
+    let out = world.run(&[
+        "run",
+        "java",
+        "--jar",
+        jar.to_str().unwrap(),
+        "--main-class",
+        "com.example.Main",
+        "--output",
+        "json",
+    ]);
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    let doc = json_doc(&out);
+    assert_eq!(doc["status"], "FAILED");
+    assert!(
+        doc["error"].as_str().unwrap().contains("exit code [2]"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn timeout_leaves_the_job_running_and_exits_5() {
+    let world = World::new();
+    let out = world.run(&[
+        "run",
+        "shell",
+        "--timeout",
+        "300ms",
+        "--output",
+        "json",
+        "--",
+        "sleep",
+        "5",
+    ]);
+    assert_eq!(code(&out), 5, "{}", text(&out.stderr));
+    let doc = json_doc(&out);
+    let id = doc["id"].as_str().unwrap();
+    assert!(text(&out.stderr).contains(&format!("hjob wait {id}")));
+    let status = world.run(&["status", id, "--output", "json"]);
+    assert_eq!(json_doc(&status)["status"], "RUNNING");
+}
+
+#[test]
+fn routing_follows_the_active_cluster_and_status_finds_old_jobs() {
+    let world = World::new();
+    let first = world.run(&["run", "shell", "--detach", "--output", "json", "--", "true"]);
+    let first_id = json_doc(&first)["id"].as_str().unwrap().to_owned();
+    assert_eq!(json_doc(&first)["cluster"], "alpha");
+    let switched = world.run(&["admin", "use", "beta", "--yes"]);
+    assert_eq!(code(&switched), 0, "{}", text(&switched.stderr));
+    let second = world.run(&["run", "shell", "--detach", "--output", "json", "--", "true"]);
+    assert_eq!(code(&second), 0, "{}", text(&second.stderr));
+    assert_eq!(json_doc(&second)["cluster"], "beta");
+    let second_id = json_doc(&second)["id"].as_str().unwrap().to_owned();
+    let beta_posts = world
+        .sandbox
+        .requests(Service::Oozie)
+        .iter()
+        .filter(|r| r.method == "POST" && r.cluster.as_deref() == Some("beta"))
+        .count();
+    assert_eq!(beta_posts, 1);
+    // The first job is still found on alpha, through the local record...
+    let status = world.run(&["wait", &first_id, "--output", "json"]);
+    assert_eq!(code(&status), 0, "{}", text(&status.stderr));
+    assert_eq!(json_doc(&status)["cluster"], "alpha");
+    // ...and without it, by asking every cluster.
+    std::fs::remove_dir_all(world.home.path().join("data")).unwrap();
+    let status = world.run(&["status", &first_id, "--output", "json"]);
+    assert_eq!(code(&status), 0, "{}", text(&status.stderr));
+    assert_eq!(json_doc(&status)["cluster"], "alpha");
+    let status = world.run(&["wait", &second_id, "--output", "json"]);
+    assert_eq!(json_doc(&status)["cluster"], "beta");
+}
+
+#[test]
+fn the_kill_switch_holds_against_the_sandbox() {
+    let world = World::new();
+    let off = world.run(&[
+        "admin",
+        "disable",
+        "--message",
+        "NameNode upgrade",
+        "--until",
+        "2h",
+        "--yes",
+    ]);
+    assert_eq!(code(&off), 0, "{}", text(&off.stderr));
+    world.sandbox.clear_requests();
+    let out = world.run(&["run", "shell", "--output", "json", "--", "echo", "hi"]);
+    assert_eq!(code(&out), 3, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("NameNode upgrade"));
+    let doc = json_doc(&out);
+    assert_eq!(doc["error"]["exit_code"], 3);
+    let touched: Vec<_> = world
+        .sandbox
+        .all_requests()
+        .into_iter()
+        .filter(|r| r.service != Service::State)
+        .collect();
+    assert!(
+        touched.is_empty(),
+        "cluster services were called: {touched:?}"
+    );
+}
+
+/// Polls Oozie until a RUNNING job appears on `cluster`; returns its id.
+pub fn wait_for_running_job(world: &World, cluster: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let jobs = world.oozie_jobs(cluster);
+        if let Some(job) = jobs.iter().find(|j| j["oozie_status"] == "RUNNING") {
+            return job["id"].as_str().unwrap().to_owned();
+        }
+        assert!(Instant::now() < deadline, "no running job appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// GETs a URL on loopback with a bare HTTP/1.0 request (no client library).
+pub fn fetch(url: &str) -> String {
+    use std::io::{Read, Write};
+    let parsed = url::Url::parse(url).unwrap();
+    let host = parsed.host_str().unwrap();
+    assert!(host.starts_with("127."), "not loopback: {url}");
+    let mut stream = std::net::TcpStream::connect((host, parsed.port().unwrap_or(80))).unwrap();
+    let path = match parsed.query() {
+        Some(q) => format!("{}?{q}", parsed.path()),
+        None => parsed.path().to_owned(),
+    };
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(
+        response.starts_with("HTTP/1.") && response.contains(" 200 "),
+        "{response}"
+    );
+    response
+}
