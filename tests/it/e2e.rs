@@ -214,7 +214,7 @@ fn detach_then_wait_reattaches_with_the_jobs_exit_code() {
 #[test]
 fn a_job_killed_from_another_process_ends_killed_with_exit_1() {
     let world = World::new();
-    let mut child = world
+    let child = world
         .hjob()
         .args(["run", "shell", "--output", "json", "--", "sleep", "30"])
         .stdout(std::process::Stdio::piped())
