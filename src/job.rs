@@ -746,7 +746,10 @@ pub fn build_context(spec: &JobSpec, uploads: &[Upload]) -> Result<TemplateConte
             args,
         } => {
             context.jar = Some(cache_path(*jar)?);
-            context.files.push(linked(*jar)?);
+            // No `#link` fragment: Oozie puts a `<file>` jar on the
+            // launcher's classpath only when it has none
+            // (JavaActionExecutor.addToCache); with one it is merely cached.
+            context.files.push(cache_path(*jar)?);
             context.main_class = Some(escape_value(main_class));
             context.java_opts = java_opts.as_deref().map(escape_value);
             context.args = escape_all(args);
