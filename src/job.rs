@@ -30,6 +30,7 @@ use sha2::{Digest, Sha256};
 use crate::cli::run::{CommonRunArgs, RunKind};
 use crate::config::Settings;
 use crate::error::HjobError;
+use crate::hash_cache::HashCache;
 use crate::state::ResolvedCluster;
 use crate::workflow::el::{self, Trim, check_value, escape_value};
 use crate::workflow::{self, Property, SchemaVersion, TemplateContext, Templates};
@@ -623,11 +624,12 @@ pub struct Upload {
 }
 
 /// Reads every local file of the spec: size, SHA-256 and cache path. One
-/// upload per distinct HDFS path, in the spec's order.
-pub fn plan_uploads(spec: &JobSpec) -> Result<Vec<Upload>, HjobError> {
+/// upload per distinct HDFS path, in the spec's order. Hashes of unchanged
+/// files come from `hashes` instead of reading the file again.
+pub fn plan_uploads(spec: &JobSpec, hashes: &mut HashCache) -> Result<Vec<Upload>, HjobError> {
     let mut uploads: Vec<Upload> = Vec::new();
     for file in &spec.local_files {
-        let (bytes, sha256) = hash_file(file)?;
+        let (bytes, sha256) = hash_file(file, hashes)?;
         let hdfs = format!("/user/{}/.hjob/cache/{sha256}/{}", spec.user, file.name);
         if uploads.iter().all(|u| u.hdfs != hdfs) {
             uploads.push(Upload {
@@ -642,7 +644,7 @@ pub fn plan_uploads(spec: &JobSpec) -> Result<Vec<Upload>, HjobError> {
 }
 
 /// Size and SHA-256 of a local file, with usage errors that name the flag.
-fn hash_file(file: &LocalFile) -> Result<(u64, String), HjobError> {
+fn hash_file(file: &LocalFile, hashes: &mut HashCache) -> Result<(u64, String), HjobError> {
     let path = &file.path;
     let role = file.role;
     let open_error = |e: std::io::Error| match e.kind() {
@@ -667,6 +669,9 @@ fn hash_file(file: &LocalFile) -> Result<(u64, String), HjobError> {
             "give a file; to ship a directory, pack it (tar czf dir.tgz DIR) and use --archive dir.tgz",
         ));
     }
+    if let Some(sha256) = hashes.get(path, &metadata) {
+        return Ok((metadata.len(), sha256));
+    }
     let mut reader = std::fs::File::open(path).map_err(open_error)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 64 * 1024];
@@ -684,7 +689,11 @@ fn hash_file(file: &LocalFile) -> Result<(u64, String), HjobError> {
         bytes += n as u64;
         hasher.update(&buffer[..n]);
     }
-    Ok((bytes, hex::encode(hasher.finalize())))
+    let sha256 = hex::encode(hasher.finalize());
+    if bytes == metadata.len() {
+        hashes.insert(path, &metadata, &sha256);
+    }
+    Ok((bytes, sha256))
 }
 
 /// Builds the template context from a spec and its uploads. Pure; every user
@@ -877,7 +886,9 @@ pub fn prepare(input: &PrepareInput<'_>) -> Result<PreparedJob, HjobError> {
         },
     )?;
     let template = input.templates.require(&spec.kind)?;
-    let uploads = plan_uploads(&spec)?;
+    let mut hashes = HashCache::load(input.settings.data_dir.as_deref());
+    let uploads = plan_uploads(&spec, &mut hashes)?;
+    hashes.save();
     let context = build_context(&spec, &uploads)?;
     let workflow_xml = workflow::render(template, &context)?;
     let app_dir = spec.app_dir();

@@ -107,7 +107,8 @@ pub fn render_with(
     )
     .map_err(|e| e.to_string())?;
     let template = templates.require(&spec.kind).map_err(|e| e.to_string())?;
-    let uploads = job::plan_uploads(&spec).map_err(|e| e.to_string())?;
+    let uploads = job::plan_uploads(&spec, &mut hjob::hash_cache::HashCache::default())
+        .map_err(|e| e.to_string())?;
     let context = job::build_context(&spec, &uploads).map_err(|e| e.to_string())?;
     workflow::render(template, &context).map_err(|e| e.to_string())
 }

@@ -1,0 +1,151 @@
+//! Remembers the SHA-256 of local files hjob has shipped, keyed by path,
+//! size, inode, mtime and ctime (nanoseconds), so re-running a job with an
+//! unchanged multi-gigabyte jar does not read it again. Any change to the
+//! file changes its ctime, so a stale entry is never used; the cache is a
+//! JSON file in the user's data dir, and any problem with it just means the
+//! file is hashed again.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// What identifies one version of a file on disk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Stamp {
+    size: u64,
+    inode: u64,
+    mtime_ns: i128,
+    ctime_ns: i128,
+}
+
+impl Stamp {
+    fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(Stamp {
+                size: metadata.len(),
+                inode: metadata.ino(),
+                mtime_ns: i128::from(metadata.mtime()) * 1_000_000_000
+                    + i128::from(metadata.mtime_nsec()),
+                ctime_ns: i128::from(metadata.ctime()) * 1_000_000_000
+                    + i128::from(metadata.ctime_nsec()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = metadata;
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    stamp: Stamp,
+    sha256: String,
+}
+
+/// The cache file and its entries.
+#[derive(Debug, Default)]
+pub struct HashCache {
+    file: Option<PathBuf>,
+    entries: BTreeMap<String, Entry>,
+    dirty: bool,
+}
+
+/// Entries kept at most (oldest paths dropped first is not tracked; the map
+/// is simply cleared when it grows past this).
+const MAX_ENTRIES: usize = 1000;
+
+impl HashCache {
+    /// Loads the cache from `data_dir/hash-cache.json` (empty when absent or unreadable).
+    pub fn load(data_dir: Option<&Path>) -> HashCache {
+        let Some(file) = data_dir.map(|d| d.join("hash-cache.json")) else {
+            return HashCache::default();
+        };
+        let entries = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        HashCache {
+            file: Some(file),
+            entries,
+            dirty: false,
+        }
+    }
+
+    fn key(path: &Path) -> Option<String> {
+        std::fs::canonicalize(path)
+            .ok()
+            .map(|p| p.to_string_lossy().into_owned())
+    }
+
+    /// The remembered hash of `path`, when the file is unchanged.
+    pub fn get(&self, path: &Path, metadata: &std::fs::Metadata) -> Option<String> {
+        let stamp = Stamp::of(metadata)?;
+        let entry = self.entries.get(&Self::key(path)?)?;
+        (entry.stamp == stamp).then(|| entry.sha256.clone())
+    }
+
+    /// Remembers the hash of `path` as it was when `metadata` was read.
+    pub fn insert(&mut self, path: &Path, metadata: &std::fs::Metadata, sha256: &str) {
+        let (Some(stamp), Some(key)) = (Stamp::of(metadata), Self::key(path)) else {
+            return;
+        };
+        if self.entries.len() >= MAX_ENTRIES {
+            self.entries.clear();
+        }
+        self.entries.insert(
+            key,
+            Entry {
+                stamp,
+                sha256: sha256.to_owned(),
+            },
+        );
+        self.dirty = true;
+    }
+
+    /// Writes the cache back when it changed (best effort).
+    pub fn save(&self) {
+        let Some(file) = &self.file else { return };
+        if !self.dirty {
+            return;
+        }
+        let result = (|| -> anyhow::Result<()> {
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            crate::state_server::write_durably(file, &serde_json::to_string(&self.entries)?)
+        })();
+        if let Err(e) = result {
+            tracing::debug!("hash cache not saved to {}: {e:#}", file.display());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_changed_file_is_never_served_from_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("job.jar");
+        std::fs::write(&file, b"one").unwrap();
+        let mut cache = HashCache::load(Some(dir.path()));
+        let meta = std::fs::metadata(&file).unwrap();
+        cache.insert(&file, &meta, "aaaa");
+        cache.save();
+        let cache = HashCache::load(Some(dir.path()));
+        assert_eq!(
+            cache
+                .get(&file, &std::fs::metadata(&file).unwrap())
+                .as_deref(),
+            Some("aaaa")
+        );
+        std::fs::write(&file, b"two").unwrap();
+        assert_eq!(cache.get(&file, &std::fs::metadata(&file).unwrap()), None);
+    }
+}
