@@ -316,20 +316,10 @@ impl WebHdfsClient {
         on_progress: impl Fn(u64) + Send + Sync + 'static,
     ) -> anyhow::Result<u64> {
         let location = self.create_location(path, overwrite).await?;
-        let file = tokio::fs::File::open(local)
-            .await
+        let file = std::fs::File::open(local)
             .map_err(|e| HjobError::usage(format!("cannot read {}: {e}", local.display())))?;
-        let len = file.metadata().await?.len();
-        let mut sent = 0u64;
-        let stream =
-            tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024).map(move |chunk| {
-                if let Ok(bytes) = &chunk {
-                    sent += bytes.len() as u64;
-                    on_progress(sent);
-                }
-                chunk
-            });
-        let body = reqwest::Body::wrap_stream(stream);
+        let len = file.metadata()?.len();
+        let body = reqwest::Body::wrap_stream(file_chunks(file, on_progress));
         self.put_data(path, &location, body, len).await?;
         Ok(len)
     }
@@ -385,6 +375,50 @@ impl WebHdfsClient {
         }
         Err(self.error_from(location, path, response).await)
     }
+}
+
+/// Size of one read from disk while uploading.
+const UPLOAD_CHUNK: usize = 1024 * 1024;
+/// Chunks read ahead of the network at most (memory stays under a few MiB).
+const UPLOAD_READ_AHEAD: usize = 4;
+
+/// Streams a file in chunks read by a blocking thread a few chunks ahead of
+/// the network, so disk reads and socket writes overlap and memory stays
+/// bounded whatever the file size.
+fn file_chunks(
+    mut file: std::fs::File,
+    on_progress: impl Fn(u64) + Send + Sync + 'static,
+) -> impl futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send + 'static {
+    let (sender, receiver) = tokio::sync::mpsc::channel(UPLOAD_READ_AHEAD);
+    std::thread::spawn(move || {
+        use std::io::Read;
+        loop {
+            let mut buffer = vec![0u8; UPLOAD_CHUNK];
+            let result = match file.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => {
+                    buffer.truncate(n);
+                    Ok(bytes::Bytes::from(buffer))
+                }
+                Err(e) => Err(e),
+            };
+            let failed = result.is_err();
+            if sender.blocking_send(result).is_err() || failed {
+                break;
+            }
+        }
+    });
+    let mut sent = 0u64;
+    futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    })
+    .map(move |chunk| {
+        if let Ok(bytes) = &chunk {
+            sent += bytes.len() as u64;
+            on_progress(sent);
+        }
+        chunk
+    })
 }
 
 #[cfg(test)]
