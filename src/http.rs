@@ -250,6 +250,20 @@ impl Http {
         }
     }
 
+    /// Like [`Http::send_idempotent`], with a final failure turned into the
+    /// service error that names the URL and the last cause.
+    pub async fn send_retrying(
+        &self,
+        url: &str,
+        deadline: Option<Instant>,
+        build: impl Fn() -> RequestBuilder,
+    ) -> anyhow::Result<Response> {
+        match self.send_idempotent(url, deadline, build).await {
+            Ok(response) => Ok(response),
+            Err(failure) => Err(self.failure_error(url, failure).await.into()),
+        }
+    }
+
     /// Turns a final [`Failure`] into a service error naming the URL and cause.
     pub async fn failure_error(&self, url: &str, failure: Failure) -> HjobError {
         match failure {

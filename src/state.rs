@@ -322,18 +322,14 @@ impl StateClient {
     pub async fn fetch(&self) -> anyhow::Result<FetchedState> {
         let url = self.url("/v1/state");
         let deadline = Instant::now() + self.http.settings().state_deadline;
-        let response = match self
+        let response = self
             .http
-            .send_idempotent(&url, Some(deadline), || {
+            .send_retrying(&url, Some(deadline), || {
                 self.http
                     .request(Method::GET, &url)
                     .header("Accept", "application/json")
             })
-            .await
-        {
-            Ok(r) => r,
-            Err(failure) => return Err(self.http.failure_error(&url, failure).await.into()),
-        };
+            .await?;
         let status = response.status();
         if status != StatusCode::OK {
             let body = response.text().await.unwrap_or_default();
@@ -391,14 +387,10 @@ impl StateClient {
     /// Reads the last `limit` audit entries, newest first.
     pub async fn audit(&self, limit: usize) -> anyhow::Result<Value> {
         let url = self.url(&format!("/v1/audit?limit={limit}"));
-        let response = match self
+        let response = self
             .http
-            .send_idempotent(&url, None, || self.http.request(Method::GET, &url))
-            .await
-        {
-            Ok(r) => r,
-            Err(failure) => return Err(self.http.failure_error(&url, failure).await.into()),
-        };
+            .send_retrying(&url, None, || self.http.request(Method::GET, &url))
+            .await?;
         let status = response.status();
         let body = response.text().await.unwrap_or_default();
         if status != StatusCode::OK {

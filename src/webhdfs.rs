@@ -40,6 +40,12 @@ struct FileStatusBody {
     file_status: FileStatus,
 }
 
+/// `{"boolean": …}`, the answer of MKDIRS, DELETE and RENAME.
+#[derive(Deserialize)]
+struct BooleanBody {
+    boolean: bool,
+}
+
 #[derive(Deserialize)]
 struct RemoteExceptionBody {
     #[serde(rename = "RemoteException")]
@@ -145,14 +151,10 @@ impl WebHdfsClient {
     /// Reads a path's status; `None` when it does not exist.
     pub async fn status(&self, path: &str) -> anyhow::Result<Option<FileStatus>> {
         let url = self.url(path, "GETFILESTATUS", &[]);
-        let response = match self
+        let response = self
             .http
-            .send_idempotent(&url, None, || self.http.request(Method::GET, &url))
-            .await
-        {
-            Ok(r) => r,
-            Err(f) => return Err(self.http.failure_error(&url, f).await.into()),
-        };
+            .send_retrying(&url, None, || self.http.request(Method::GET, &url))
+            .await?;
         if response.status() == StatusCode::OK {
             let body: FileStatusBody = response
                 .json()
@@ -171,22 +173,14 @@ impl WebHdfsClient {
     /// Creates a directory and its parents (true also when it exists).
     pub async fn mkdirs(&self, path: &str, permission: &str) -> anyhow::Result<()> {
         let url = self.url(path, "MKDIRS", &[("permission", permission)]);
-        let response = match self
+        let response = self
             .http
-            .send_idempotent(&url, None, || self.http.request(Method::PUT, &url))
-            .await
-        {
-            Ok(r) => r,
-            Err(f) => return Err(self.http.failure_error(&url, f).await.into()),
-        };
+            .send_retrying(&url, None, || self.http.request(Method::PUT, &url))
+            .await?;
         if response.status() != StatusCode::OK {
             return Err(self.error_from(&url, path, response).await);
         }
-        #[derive(Deserialize)]
-        struct Bool {
-            boolean: bool,
-        }
-        let answer: Bool = response
+        let answer: BooleanBody = response
             .json()
             .await
             .map_err(|e| self.http.transport_error(&url, &e))?;
@@ -210,23 +204,15 @@ impl WebHdfsClient {
             "DELETE",
             &[("recursive", if recursive { "true" } else { "false" })],
         );
-        let response = match self
+        let response = self
             .http
-            .send_idempotent(&url, None, || self.http.request(Method::DELETE, &url))
-            .await
-        {
-            Ok(r) => r,
-            Err(f) => return Err(self.http.failure_error(&url, f).await.into()),
-        };
+            .send_retrying(&url, None, || self.http.request(Method::DELETE, &url))
+            .await?;
         if response.status() != StatusCode::OK {
             return Err(self.error_from(&url, path, response).await);
         }
-        #[derive(Deserialize)]
-        struct Bool {
-            boolean: bool,
-        }
         Ok(response
-            .json::<Bool>()
+            .json::<BooleanBody>()
             .await
             .map(|b| b.boolean)
             .unwrap_or(false))
@@ -242,18 +228,14 @@ impl WebHdfsClient {
                 ("permission", "644"),
             ],
         );
-        let response = match self
+        let response = self
             .http
-            .send_idempotent(&url, None, || {
+            .send_retrying(&url, None, || {
                 self.http
                     .request(Method::PUT, &url)
                     .header(reqwest::header::CONTENT_LENGTH, "0")
             })
-            .await
-        {
-            Ok(r) => r,
-            Err(f) => return Err(self.http.failure_error(&url, f).await.into()),
-        };
+            .await?;
         let status = response.status();
         if status.is_redirection() {
             let location = response

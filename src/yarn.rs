@@ -81,18 +81,14 @@ impl YarnClient {
     }
 
     async fn get_json(&self, url: &str) -> anyhow::Result<Option<Value>> {
-        let response = match self
+        let response = self
             .http
-            .send_idempotent(url, None, || {
+            .send_retrying(url, None, || {
                 self.http
                     .request(Method::GET, url)
                     .header("Accept", "application/json")
             })
-            .await
-        {
-            Ok(r) => r,
-            Err(f) => return Err(self.http.failure_error(url, f).await.into()),
-        };
+            .await?;
         if response.status() == StatusCode::NOT_FOUND {
             return Ok(None);
         }
@@ -151,14 +147,10 @@ impl YarnClient {
             node.trim_end_matches('/'),
             container.container_id
         );
-        let response = match self
+        let response = self
             .http
-            .send_idempotent(&url, None, || self.http.request(Method::GET, &url))
-            .await
-        {
-            Ok(r) => r,
-            Err(f) => return Err(self.http.failure_error(&url, f).await.into()),
-        };
+            .send_retrying(&url, None, || self.http.request(Method::GET, &url))
+            .await?;
         if !response.status().is_success() {
             return Ok(None);
         }
