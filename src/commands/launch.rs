@@ -117,7 +117,10 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
 
     let mut properties = launch.properties.clone();
     properties.extend(provenance());
-    properties.insert("hjob.client.user".into(), ctx.env.get("USER").unwrap_or(&user).to_owned());
+    properties.insert(
+        "hjob.client.user".into(),
+        ctx.env.get("USER").unwrap_or(&user).to_owned(),
+    );
     let request = SubmitRequest {
         properties: &properties,
         user: &user,
