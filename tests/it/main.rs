@@ -1,3 +1,4 @@
 // integration tests
 mod render;
 mod e2e;
+mod webhdfs_client;
