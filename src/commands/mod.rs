@@ -30,34 +30,33 @@ pub struct Context<'a> {
     pub ui: &'a Ui,
 }
 
-/// Runs the parsed command line.
+/// Runs the parsed command line. Completions, the man page and the state
+/// server need no client settings; every other command resolves them first.
 pub async fn dispatch(cli: Cli, env: Env, ui: &Ui) -> anyhow::Result<ExitStatus> {
-    match &cli.command {
-        Command::Completions(args) => return completions::completions(args, ui),
-        Command::Man => return completions::man(ui),
-        Command::StateServer(args) => return state_server::state_server(args.clone(), ui).await,
-        _ => {}
-    }
     let flags = FlagOverrides {
         config: cli.global.config.clone(),
         state_url: cli.global.state_url.clone(),
         user: cli.global.user.clone(),
     };
-    let settings = crate::config::load(&env, &flags)?;
-    let ctx = Context { env, settings, ui };
+    let settings = || crate::config::load(&env, &flags);
+    let context = |settings: Settings| Context {
+        env: env.clone(),
+        settings,
+        ui,
+    };
     match cli.command {
-        Command::Run(args) => run::run(&ctx, args).await,
-        Command::Cluster => cluster::cluster(&ctx).await,
-        Command::Admin(command) => admin::admin(&ctx, command).await,
-        Command::Config(command) => config::config(&ctx, &command),
-        Command::Status(args) => status::status(&ctx, args).await,
-        Command::Wait(args) => wait::wait(&ctx, args).await,
-        Command::Kill(args) => kill::kill(&ctx, args).await,
-        Command::Logs(args) => logs::logs(&ctx, args).await,
-        Command::List(args) => list::list(&ctx, args).await,
-        Command::Templates(command) => templates::templates(&ctx, &command),
-        Command::Completions(_) | Command::Man | Command::StateServer(_) => {
-            unreachable!("handled above")
-        }
+        Command::Completions(args) => completions::completions(&args, ui),
+        Command::Man => completions::man(ui),
+        Command::StateServer(args) => state_server::state_server(args, ui).await,
+        Command::Run(args) => run::run(&context(settings()?), args).await,
+        Command::Cluster => cluster::cluster(&context(settings()?)).await,
+        Command::Admin(command) => admin::admin(&context(settings()?), command).await,
+        Command::Config(command) => config::config(&context(settings()?), &command),
+        Command::Status(args) => status::status(&context(settings()?), args).await,
+        Command::Wait(args) => wait::wait(&context(settings()?), args).await,
+        Command::Kill(args) => kill::kill(&context(settings()?), args).await,
+        Command::Logs(args) => logs::logs(&context(settings()?), args).await,
+        Command::List(args) => list::list(&context(settings()?), args).await,
+        Command::Templates(command) => templates::templates(&context(settings()?), &command),
     }
 }
