@@ -2,3 +2,4 @@
 mod render;
 mod e2e;
 mod webhdfs_client;
+mod completions;
