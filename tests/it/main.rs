@@ -1,5 +1,7 @@
-// integration tests
-mod render;
-mod e2e;
-mod webhdfs_client;
+//! The one integration-test binary: the real `hjob` against real servers
+//! on loopback (the sandbox, the state server, small stand-ins).
+
 mod completions;
+mod e2e;
+mod render;
+mod webhdfs_client;
