@@ -190,7 +190,7 @@ impl<'a> ProgressDisplay<'a> {
                     .map(|a| format!(" (action {} {})", a.name, a.status))
                     .last()
                     .unwrap_or_default();
-                format!("{} {}{current}", self.id, job.status)
+                format!("{} {}{current}", self.id, ending(job).status)
             }
             WaitEvent::Outage { since, error } => format!(
                 "Oozie unreachable, retrying since {} ({})",
