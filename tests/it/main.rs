@@ -3,5 +3,6 @@
 
 mod completions;
 mod e2e;
+mod foundation;
 mod render;
 mod webhdfs_client;

@@ -1,0 +1,742 @@
+//! The foundation: the state client fails closed, the reference state server
+//! answers per the API doc and never loses an update, admin commands, and
+//! config layering, all through the real binaries.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use hjob_sandbox::Service;
+use serde_json::{Value, json};
+
+use super::e2e::{World, json_doc, text};
+
+const TOKEN: &str = "tok-9f8e7d6c5b4a3921";
+
+fn hjob_bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin!("hjob").to_path_buf()
+}
+
+/// A hermetic `hjob` command with no state URL or config of its own.
+fn hjob(home: &Path) -> Command {
+    let mut cmd = Command::new(hjob_bin());
+    for (key, _) in std::env::vars() {
+        if key.starts_with("HJOB_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("HJOB_SYSTEM_CONFIG", "/nonexistent/hjob.toml")
+        .env("HJOB_USER", "alice")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    cmd
+}
+
+fn seed(oozie_port: u16) -> Value {
+    json!({
+        "version": 1,
+        "active_cluster": "pug",
+        "submission": {"enabled": true},
+        "clusters": {
+            "pug": {
+                "oozie_url": format!("http://127.0.0.1:{oozie_port}/oozie"),
+                "webhdfs_url": format!("http://127.0.0.1:{oozie_port}/webhdfs/v1"),
+                "name_node": "hdfs://127.0.0.1:8020",
+                "job_tracker": "127.0.0.1:8032"
+            }
+        }
+    })
+}
+
+/// The real `hjob state-server` on 127.0.0.1:0.
+struct StateServer {
+    child: Child,
+    url: String,
+    dir: tempfile::TempDir,
+    log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl StateServer {
+    fn start(extra: &[&str]) -> StateServer {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("seed.json"), seed(9).to_string()).unwrap();
+        std::fs::write(
+            dir.path().join("tokens"),
+            format!("# admins\nalice:{TOKEN}\n"),
+        )
+        .unwrap();
+        Self::start_in(dir, extra)
+    }
+
+    fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> StateServer {
+        let store = dir.path().join("state.json");
+        let mut child = hjob(dir.path())
+            .args(["state-server", "--listen", "127.0.0.1:0", "--store"])
+            .arg(&store)
+            .arg("--init")
+            .arg(dir.path().join("seed.json"))
+            .arg("--tokens")
+            .arg(dir.path().join("tokens"))
+            .args(extra)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let mut url = String::new();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            log.lock().unwrap().push_str(&line);
+            log.lock().unwrap().push('\n');
+            if let Some(rest) = line.split("listening on ").nth(1) {
+                url = rest.split_whitespace().next().unwrap().to_owned();
+                break;
+            }
+        }
+        assert!(
+            url.starts_with("http://127.0.0.1:"),
+            "no listen line: {}",
+            log.lock().unwrap()
+        );
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        StateServer {
+            child,
+            url,
+            dir,
+            log,
+        }
+    }
+
+    fn store(&self) -> PathBuf {
+        self.dir.path().join("state.json")
+    }
+
+    fn admin(&self, args: &[&str]) -> Output {
+        hjob(self.dir.path())
+            .env("HJOB_STATE_URL", &self.url)
+            .env("HJOB_ADMIN_TOKEN", TOKEN)
+            .arg("admin")
+            .args(args)
+            .output()
+            .unwrap()
+    }
+}
+
+impl Drop for StateServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    // reqwest is built without a default TLS provider; hjob installs ring.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+/// A raw request: (status, headers, body).
+fn request(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<String>,
+) -> (u16, reqwest::header::HeaderMap, String) {
+    block_on(async {
+        let client = reqwest::Client::new();
+        let mut builder = client.request(method.parse().unwrap(), url);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        if let Some(body) = body {
+            builder = builder.body(body);
+        }
+        let response = builder.send().await.unwrap();
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        (status, headers, response.text().await.unwrap())
+    })
+}
+
+#[test]
+fn state_server_answers_per_the_api_doc() {
+    let server = StateServer::start(&[]);
+    let state = format!("{}/v1/state", server.url);
+    let (status, headers, body) = request("GET", &state, &[], None);
+    assert_eq!(status, 200);
+    assert_eq!(headers["etag"], "\"1\"");
+    let mut doc: Value = serde_json::from_str(&body).unwrap();
+    let auth = format!("Bearer {TOKEN}");
+    let before = std::fs::read(server.store()).unwrap();
+
+    // 401: no token, unknown token.
+    let (status, _, _) = request(
+        "PUT",
+        &state,
+        &[("If-Match", "\"1\"")],
+        Some(doc.to_string()),
+    );
+    assert_eq!(status, 401);
+    let (status, _, _) = request(
+        "PUT",
+        &state,
+        &[
+            ("If-Match", "\"1\""),
+            ("Authorization", "Bearer nope-nope-nope"),
+        ],
+        Some(doc.to_string()),
+    );
+    assert_eq!(status, 401);
+    // 400s name the field, and leave the store byte for byte unchanged.
+    for (broken, field) in [
+        ("{not json".to_owned(), "(document)"),
+        (
+            {
+                let mut d = doc.clone();
+                d["active_cluster"] = json!("corgi");
+                d.to_string()
+            },
+            "active_cluster",
+        ),
+        (
+            {
+                let mut d = doc.clone();
+                d["clusters"]["pug"]["oozie_url"] = json!("ftp://x");
+                d.to_string()
+            },
+            "clusters.pug.oozie_url",
+        ),
+        (
+            {
+                let mut d = doc.clone();
+                d["clusters"]["pug"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("name_node");
+                d.to_string()
+            },
+            "clusters.pug.name_node",
+        ),
+    ] {
+        let (status, _, body) = request(
+            "PUT",
+            &state,
+            &[("If-Match", "\"1\""), ("Authorization", &auth)],
+            Some(broken),
+        );
+        assert_eq!(status, 400, "{body}");
+        let answer: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(answer["field"], field, "{body}");
+        assert_eq!(std::fs::read(server.store()).unwrap(), before);
+    }
+    // 413
+    let big = format!("{{\"pad\": \"{}\"}}", "x".repeat(300 * 1024));
+    let (status, _, _) = request(
+        "PUT",
+        &state,
+        &[("If-Match", "\"1\""), ("Authorization", &auth)],
+        Some(big),
+    );
+    assert_eq!(status, 413);
+    // 200 with a new version, then 412 for a stale If-Match.
+    doc["submission"]["message"] = json!("hello");
+    let (status, headers, body) = request(
+        "PUT",
+        &state,
+        &[("If-Match", "\"1\""), ("Authorization", &auth)],
+        Some(doc.to_string()),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(headers["etag"], "\"2\"");
+    let applied: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(applied["version"], 2);
+    assert_eq!(applied["updated_by"], "alice");
+    let (status, _, _) = request(
+        "PUT",
+        &state,
+        &[("If-Match", "\"1\""), ("Authorization", &auth)],
+        Some(doc.to_string()),
+    );
+    assert_eq!(status, 412);
+    // The store on disk is the new document; audit and health answer.
+    let stored: Value = serde_json::from_slice(&std::fs::read(server.store()).unwrap()).unwrap();
+    assert_eq!(stored["version"], 2);
+    let (status, _, body) = request(
+        "GET",
+        &format!("{}/v1/audit?limit=5", server.url),
+        &[],
+        None,
+    );
+    assert_eq!(status, 200);
+    let audit: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(audit["entries"][0]["version"], 2);
+    assert_eq!(audit["entries"][0]["by"], "alice");
+    assert_eq!(
+        request("GET", &format!("{}/healthz", server.url), &[], None).0,
+        200
+    );
+    // One access-log line per request, without the token.
+    let log = server.log.lock().unwrap().clone();
+    assert!(log.contains("PUT /v1/state 412"), "{log}");
+    assert!(!log.contains(TOKEN));
+}
+
+#[test]
+fn fifty_concurrent_admins_never_lose_an_update() {
+    let server = StateServer::start(&[]);
+    let children: Vec<Child> = (0..50)
+        .map(|n| {
+            hjob(server.dir.path())
+                .env("HJOB_STATE_URL", &server.url)
+                .env("HJOB_ADMIN_TOKEN", TOKEN)
+                .args([
+                    "admin",
+                    "set-cluster",
+                    &format!("c{n}"),
+                    "--oozie-url",
+                    &format!("http://c{n}.example.com:11000/oozie"),
+                    "--webhdfs-url",
+                    &format!("http://c{n}.example.com:9870/webhdfs/v1"),
+                    "--name-node",
+                    &format!("hdfs://c{n}.example.com:8020"),
+                    "--job-tracker",
+                    &format!("c{n}.example.com:8032"),
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let (_, _, body) = request("GET", &format!("{}/v1/state", server.url), &[], None);
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    for n in 0..50 {
+        assert_eq!(
+            doc["clusters"][format!("c{n}")]["name_node"],
+            format!("hdfs://c{n}.example.com:8020")
+        );
+    }
+    assert_eq!(doc["version"], 51);
+    let (_, _, body) = request(
+        "GET",
+        &format!("{}/v1/audit?limit=100", server.url),
+        &[],
+        None,
+    );
+    let audit: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(audit["entries"].as_array().unwrap().len(), 50);
+}
+
+#[test]
+fn a_server_killed_mid_write_never_leaves_an_unparseable_store() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("seed.json"), seed(9).to_string()).unwrap();
+    std::fs::write(dir.path().join("tokens"), format!("alice:{TOKEN}\n")).unwrap();
+    let store = dir.path().join("state.json");
+    let mut dir = Some(dir);
+    for round in 0..8 {
+        let server = StateServer::start_in(dir.take().unwrap(), &[]);
+        // A tight write loop from a background thread.
+        let url = format!("{}/v1/state", server.url);
+        let writer = std::thread::spawn(move || {
+            block_on(async move {
+                let client = reqwest::Client::new();
+                for i in 0..10_000 {
+                    let Ok(response) = client.get(&url).send().await else {
+                        break;
+                    };
+                    let version = response.headers()["etag"].to_str().unwrap().to_owned();
+                    let Ok(mut doc) = response.json::<Value>().await else {
+                        break;
+                    };
+                    doc["submission"]["message"] = json!(format!("write {i}"));
+                    if client
+                        .put(&url)
+                        .bearer_auth(TOKEN)
+                        .header("If-Match", version)
+                        .json(&doc)
+                        .send()
+                        .await
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            })
+        });
+        std::thread::sleep(Duration::from_millis(40 + 13 * round));
+        let mut server = server;
+        // SIGKILL: no chance to clean up.
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+        let _ = writer.join();
+        let text = std::fs::read_to_string(&store).unwrap();
+        let doc: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("round {round}: unparseable store ({e}):\n{text}"));
+        assert!(doc["version"].as_u64().unwrap() >= 1);
+        for line in std::fs::read_to_string(dir_of(&store).join("state.json.audit.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.is_empty())
+            .take(5)
+        {
+            let _: Value = serde_json::from_str(line).unwrap();
+        }
+        dir = Some(std::mem::replace(
+            &mut server.dir,
+            tempfile::tempdir().unwrap(),
+        ));
+    }
+}
+
+fn dir_of(path: &Path) -> PathBuf {
+    path.parent().unwrap().to_path_buf()
+}
+
+#[test]
+fn tokens_never_appear_in_any_output() {
+    let server = StateServer::start(&["-vvv"]);
+    for verbosity in ["-v", "-vv", "-vvv"] {
+        let out = server.admin(&[verbosity, "disable", "--message", "m", "--yes"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let out = server.admin(&[verbosity, "enable"]);
+        assert!(!text(&out.stdout).contains(TOKEN) && !text(&out.stderr).contains(TOKEN));
+        let bad = hjob(server.dir.path())
+            .env("HJOB_STATE_URL", &server.url)
+            .env("HJOB_ADMIN_TOKEN", "wrong-token-123456")
+            .args([verbosity, "admin", "enable"])
+            .output()
+            .unwrap();
+        assert_eq!(bad.status.code(), Some(2));
+        assert!(!text(&bad.stderr).contains("wrong-token-123456"));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let log = server.log.lock().unwrap().clone();
+    assert!(log.contains("PUT /v1/state 200"), "{log}");
+    assert!(!log.contains(TOKEN) && !log.contains("wrong-token-123456"));
+}
+
+#[test]
+fn admin_commands_validate_before_changing_anything() {
+    let server = StateServer::start(&[]);
+    let out = server.admin(&["disable", "--message", "upgrade"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--yes"));
+    let out = server.admin(&[
+        "disable",
+        "--message",
+        "upgrade",
+        "--until",
+        "soonish",
+        "--yes",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("2026-11-22T14:00:00Z"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = server.admin(&["use", "corgi", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("pug"));
+    let out = server.admin(&["remove-cluster", "pug"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = server.admin(&["set-cluster", "new", "--oozie-url", "http://o:11000/oozie"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--webhdfs-url"));
+    let out = server.admin(&["set-cluster", "pug", "--oozie-url", "not a url"]);
+    assert_eq!(out.status.code(), Some(2));
+    let no_token = hjob(server.dir.path())
+        .env("HJOB_STATE_URL", &server.url)
+        .args(["admin", "enable"])
+        .output()
+        .unwrap();
+    assert_eq!(no_token.status.code(), Some(2));
+    assert!(text(&no_token.stderr).contains("HJOB_ADMIN_TOKEN"));
+    // Nothing changed so far.
+    let (_, _, body) = request("GET", &format!("{}/v1/state", server.url), &[], None);
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["version"], 1);
+    // A real change, with an absolute --until, shows in `hjob cluster` and the audit.
+    let out = server.admin(&[
+        "disable",
+        "--message",
+        "upgrade",
+        "--until",
+        "2026-11-22T14:00:00Z",
+        "--yes",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let cluster = hjob(server.dir.path())
+        .env("HJOB_STATE_URL", &server.url)
+        .args(["cluster"])
+        .output()
+        .unwrap();
+    let shown = text(&cluster.stdout);
+    assert!(
+        shown.contains("DISABLED")
+            && shown.contains("upgrade")
+            && shown.contains("2026-11-22T14:00:00Z"),
+        "{shown}"
+    );
+    let audit = server.admin(&["audit", "--output", "json"]);
+    assert_eq!(json_doc(&audit)["entries"][0]["by"], "alice");
+}
+
+/// Serves a fixed `/v1/state` answer; returns the base URL.
+fn static_state(status: u16, body: &'static str) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        block_on(async move {
+            let app = axum::Router::new().route(
+                "/v1/state",
+                axum::routing::get(move || async move {
+                    (axum::http::StatusCode::from_u16(status).unwrap(), body)
+                }),
+            );
+            axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), app)
+                .await
+                .unwrap();
+        });
+    });
+    url
+}
+
+fn cluster_with(url: &str, home: &Path) -> Output {
+    let config = home.join("fast.toml");
+    std::fs::write(
+        &config,
+        "[http]\ntimeout = \"300ms\"\nbackoff_initial = \"10ms\"\nstate_deadline = \"2s\"\n",
+    )
+    .unwrap();
+    hjob(home)
+        .env("HJOB_STATE_URL", url)
+        .env("HJOB_CONFIG", &config)
+        .arg("cluster")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_state_client_fails_closed_and_names_the_problem() {
+    let home = tempfile::tempdir().unwrap();
+    // Unreachable: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let started = Instant::now();
+    let out = cluster_with(&format!("http://127.0.0.1:{port}"), home.path());
+    assert_eq!(out.status.code(), Some(4));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(
+        text(&out.stderr).contains(&format!("127.0.0.1:{port}/v1/state")),
+        "{}",
+        text(&out.stderr)
+    );
+    // Garbage, missing fields, a dangling active_cluster.
+    for (body, needle) in [
+        ("<html>oops</html>", "not JSON"),
+        (
+            r#"{"version":1,"active_cluster":"a","submission":{"enabled":true},"clusters":{"a":{"webhdfs_url":"http://w/webhdfs/v1","name_node":"hdfs://n","job_tracker":"j"}}}"#,
+            "clusters.a.oozie_url",
+        ),
+        (
+            r#"{"version":1,"active_cluster":"b","submission":{"enabled":true},"clusters":{}}"#,
+            "active_cluster",
+        ),
+        (
+            r#"{"version":1,"active_cluster":"a","clusters":{}}"#,
+            "submission",
+        ),
+    ] {
+        let out = cluster_with(&static_state(200, body), home.path());
+        assert_eq!(out.status.code(), Some(4), "{body}");
+        assert!(
+            text(&out.stderr).contains(needle),
+            "{needle}: {}",
+            text(&out.stderr)
+        );
+    }
+    // Unknown fields are ignored.
+    let out = cluster_with(
+        &static_state(
+            200,
+            r#"{"version":3,"active_cluster":"a","submission":{"enabled":true,"colour":"red"},"future":[1],"clusters":{"a":{"oozie_url":"http://o:11000/oozie","webhdfs_url":"http://w:9870/webhdfs/v1","name_node":"hdfs://n:8020","job_tracker":"j:8032","rack":"r1"}}}"#,
+        ),
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // 5xx after the retries: exit 4.
+    let out = cluster_with(&static_state(503, "busy"), home.path());
+    assert_eq!(out.status.code(), Some(4));
+    assert!(text(&out.stderr).contains("503"));
+}
+
+#[test]
+fn the_state_lookup_retries_a_blip() {
+    let world = World::new();
+    world.sandbox.fail_next(Service::State, 2);
+    let out = world.run(&["cluster", "--output", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(json_doc(&out)["active_cluster"], "alpha");
+    let state_calls = world.sandbox.requests(Service::State).len();
+    assert!(state_calls >= 3, "{state_calls}");
+}
+
+#[test]
+fn config_layers_override_in_order_and_show_their_source() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let system = h.join("system.toml");
+    std::fs::write(&system, "state_url = \"http://system:1\"\nuser = \"sys\"\nworkflow_schema = \"1.0\"\n[http]\ntimeout = \"7s\"\n").unwrap();
+    std::fs::create_dir_all(h.join("config/hjob")).unwrap();
+    std::fs::write(
+        h.join("config/hjob/config.toml"),
+        "state_url = \"http://user:2\"\nuser = \"usr\"\n[http]\nretries = 5\n",
+    )
+    .unwrap();
+    let extra = h.join("extra.toml");
+    std::fs::write(
+        &extra,
+        "state_url = \"http://extra:3\"\n[clusters.pug]\nqueue = \"etl\"\n",
+    )
+    .unwrap();
+    let show = |cmd: &mut Command| -> Value {
+        let out = cmd
+            .args(["config", "show", "--output", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        json_doc(&out)
+    };
+    let value = |doc: &Value, key: &str| -> (String, String) {
+        let entry = doc["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["key"] == key)
+            .unwrap();
+        (
+            entry["value"].as_str().unwrap().to_owned(),
+            entry["source"].as_str().unwrap().to_owned(),
+        )
+    };
+    let base = |h: &Path| {
+        let mut cmd = hjob(h);
+        cmd.env_remove("HJOB_USER")
+            .env("HJOB_SYSTEM_CONFIG", &system);
+        cmd
+    };
+    let doc = show(&mut base(h));
+    assert_eq!(value(&doc, "state_url").0, "http://user:2");
+    assert!(
+        value(&doc, "state_url")
+            .1
+            .ends_with("config/hjob/config.toml")
+    );
+    assert_eq!(
+        value(&doc, "workflow_schema"),
+        ("1.0".into(), system.display().to_string())
+    );
+    assert_eq!(value(&doc, "http.timeout").0, "7s");
+    assert_eq!(value(&doc, "http.retries").0, "5");
+    let doc = show(base(h).env("HJOB_CONFIG", &extra));
+    assert_eq!(
+        value(&doc, "state_url"),
+        ("http://extra:3".into(), extra.display().to_string())
+    );
+    assert_eq!(value(&doc, "clusters.pug.queue").0, "etl");
+    let doc = show(
+        base(h)
+            .env("HJOB_CONFIG", &extra)
+            .env("HJOB_STATE_URL", "http://env:4")
+            .env("HJOB_USER", "envuser"),
+    );
+    assert_eq!(
+        value(&doc, "state_url"),
+        ("http://env:4".into(), "env HJOB_STATE_URL".into())
+    );
+    assert_eq!(
+        value(&doc, "user"),
+        ("envuser".into(), "env HJOB_USER".into())
+    );
+    let doc = show(base(h).env("HJOB_STATE_URL", "http://env:4").args([
+        "--state-url",
+        "http://flag:5",
+        "--user",
+        "flaguser",
+    ]));
+    assert_eq!(
+        value(&doc, "state_url"),
+        ("http://flag:5".into(), "flag --state-url".into())
+    );
+    assert_eq!(
+        value(&doc, "user"),
+        ("flaguser".into(), "flag --user".into())
+    );
+    // config path lists every file, lowest first.
+    let out = base(h)
+        .env("HJOB_CONFIG", &extra)
+        .args(["config", "path"])
+        .output()
+        .unwrap();
+    let listed = text(&out.stdout);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 3, "{listed}");
+    assert!(
+        lines[0].starts_with(&system.display().to_string())
+            && lines[2].starts_with(&extra.display().to_string())
+    );
+    // A bad file: exit 2 naming file, line and key.
+    std::fs::write(&extra, "user = \"x\"\n\n[wait]\npoll_intial = \"1s\"\n").unwrap();
+    let out = base(h)
+        .env("HJOB_CONFIG", &extra)
+        .args(["cluster"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("extra.toml:4") && err.contains("poll_intial"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_cluster_override_shows_in_hjob_cluster() {
+    let world = World::new();
+    std::fs::write(
+        &world.config,
+        "[clusters.alpha]\noozie_url = \"https://knox.example.com:8443/gateway/alpha/oozie\"\n",
+    )
+    .unwrap();
+    let out = world.run(&["cluster"]);
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("https://knox.example.com:8443/gateway/alpha/oozie"),
+        "{shown}"
+    );
+    assert!(shown.contains("overridden by"), "{shown}");
+}
