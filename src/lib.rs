@@ -13,6 +13,7 @@ pub mod config;
 pub mod error;
 pub mod hash_cache;
 pub mod http;
+pub mod interrupt;
 pub mod job;
 pub mod job_records;
 pub mod oozie;

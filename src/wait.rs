@@ -6,7 +6,11 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::interrupt::Interrupts;
 use crate::oozie::{OozieClient, WorkflowJob};
+
+/// How long "job does not exist" is taken as "not visible yet" after submit.
+const UNKNOWN_JOB_GRACE: Duration = Duration::from_secs(10);
 
 /// How to wait.
 #[derive(Debug, Clone)]
@@ -59,13 +63,15 @@ pub async fn wait_for_job(
     oozie: &OozieClient,
     id: &str,
     options: &WaitOptions,
+    interrupts: &Interrupts,
     mut observe: impl FnMut(WaitEvent<'_>),
 ) -> WaitEnd {
-    let deadline = options.timeout.map(|t| Instant::now() + t);
+    let started = Instant::now();
+    let deadline = options.timeout.map(|t| started + t);
     let mut interval = options.poll_initial;
     let mut last: Option<WorkflowJob> = None;
     let mut outage: Option<(Instant, SystemTime)> = None;
-    let ctrl_c = tokio::signal::ctrl_c();
+    let ctrl_c = interrupts.wait();
     tokio::pin!(ctrl_c);
     loop {
         let poll = oozie.info(id);
@@ -95,7 +101,12 @@ pub async fn wait_for_job(
                 last = Some(job);
             }
             Err(error) => {
-                if crate::oozie::is_unknown_job(&error) && last.is_none() {
+                // Right after a submit a server may not list the job yet
+                // (peers.md §2 item 14); later, "no such job" is final.
+                if crate::oozie::is_unknown_job(&error)
+                    && (last.is_some()
+                        || started.elapsed() >= UNKNOWN_JOB_GRACE.min(options.outage_limit))
+                {
                     return WaitEnd::OutageExceeded(error);
                 }
                 let (started, since) = *outage.get_or_insert((Instant::now(), SystemTime::now()));

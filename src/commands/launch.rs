@@ -7,8 +7,9 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::Context;
-use super::wait::attach;
+use super::wait::{AttachOptions, attach};
 use crate::error::{ExitStatus, HjobError};
+use crate::interrupt::Interrupts;
 use crate::job_records::{self, JobRecord};
 use crate::oozie::OozieClient;
 use crate::staging::{InProgress, StagedFile, hdfs_path, stage};
@@ -71,6 +72,7 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
     let oozie = OozieClient::new(&cluster.oozie_url, &user, &ctx.settings.http)?;
     let app_dir = hdfs_path(&launch.app_path);
 
+    let interrupts = Interrupts::install();
     let in_progress = InProgress::default();
     ctx.ui.status(&format!(
         "staging {} file(s) and the workflow on {} ({})",
@@ -80,7 +82,7 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
     ));
     let staged = tokio::select! {
         result = stage(&webhdfs, &launch.files, &app_dir, &launch.workflow_xml, ctx.ui, &in_progress) => result?,
-        _ = tokio::signal::ctrl_c() => {
+        () = interrupts.wait() => {
             ctx.ui.warn("interrupted while staging: removing partial files; nothing was submitted");
             if let Some(partial) = in_progress.current() {
                 let _ = webhdfs.delete(&partial, false).await;
@@ -131,6 +133,10 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
     };
     let submitted = submit_once(&oozie, &request, ctx.ui).await?;
     let id = submitted.id;
+    let attach_options = AttachOptions {
+        timeout: launch.timeout,
+        kill_on_interrupt: launch.kill_on_interrupt,
+    };
     job_records::save(
         ctx.settings.data_dir.as_deref(),
         &JobRecord {
@@ -171,13 +177,15 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
         "submitted {id} ({}) to {}",
         launch.app_name, launch.cluster.name
     ));
+    // A Ctrl-C during the submit POST lands here: the job exists, so
+    // `attach` sees the interrupt at once and prints its id and the hints.
     attach(
         ctx,
         &oozie,
         &launch.cluster.name,
         &id,
-        launch.timeout,
-        launch.kill_on_interrupt,
+        &attach_options,
+        &interrupts,
     )
     .await
 }

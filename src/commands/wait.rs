@@ -10,6 +10,7 @@ use super::locate::locate;
 use crate::cli::WaitArgs;
 use crate::config::parse_duration;
 use crate::error::{ExitStatus, HjobError};
+use crate::interrupt::Interrupts;
 use crate::oozie::{OozieClient, WorkflowJob};
 use crate::report::{JobPlace, ProgressDisplay, ending, job_human, job_json};
 use crate::wait::{WaitEnd, WaitOptions, wait_for_job};
@@ -33,13 +34,17 @@ pub async fn wait(ctx: &Context<'_>, args: WaitArgs) -> anyhow::Result<ExitStatu
     let timeout = parse_timeout(args.timeout.as_deref())?;
     let located = locate(ctx, &args.job.id, args.job.cluster.as_deref()).await?;
     let kill_on_interrupt = args.kill_on_interrupt || ctx.settings.kill_on_interrupt.value;
+    let interrupts = Interrupts::install();
     attach(
         ctx,
         &located.oozie,
         &located.cluster,
         &args.job.id,
-        timeout,
-        kill_on_interrupt,
+        &AttachOptions {
+            timeout,
+            kill_on_interrupt,
+        },
+        &interrupts,
     )
     .await
 }
@@ -73,6 +78,13 @@ fn report_unfinished(
     hints(ctx, id);
 }
 
+/// How to wait for a job.
+#[derive(Debug, Clone, Copy)]
+pub struct AttachOptions {
+    pub timeout: Option<Duration>,
+    pub kill_on_interrupt: bool,
+}
+
 /// Waits for a job with a progress display, then reports it; returns the
 /// exit status scripts see.
 pub async fn attach(
@@ -80,9 +92,13 @@ pub async fn attach(
     oozie: &OozieClient,
     cluster: &str,
     id: &str,
-    timeout: Option<Duration>,
-    kill_on_interrupt: bool,
+    attach_options: &AttachOptions,
+    interrupts: &Interrupts,
 ) -> anyhow::Result<ExitStatus> {
+    let AttachOptions {
+        timeout,
+        kill_on_interrupt,
+    } = *attach_options;
     let options = WaitOptions {
         poll_initial: ctx.settings.wait.poll_initial,
         poll_max: ctx.settings.wait.poll_max,
@@ -94,7 +110,10 @@ pub async fn attach(
         oozie_url: oozie.job_url(id),
     };
     let mut display = ProgressDisplay::new(ctx.ui, id);
-    let end = wait_for_job(oozie, id, &options, |event| display.observe(event)).await;
+    let end = wait_for_job(oozie, id, &options, interrupts, |event| {
+        display.observe(event);
+    })
+    .await;
     display.finish();
     match end {
         WaitEnd::Finished(job) => {
@@ -122,20 +141,16 @@ pub async fn attach(
                 ctx.ui.status(&format!(
                     "interrupted: killing {id} (Ctrl-C again to leave it running)"
                 ));
-                tokio::select! {
-                    result = oozie.kill(id) => {
-                        match result {
-                            Ok(()) => {
-                                ctx.ui.status(&format!("killed {id}"));
-                                if ctx.ui.is_json() {
-                                    ctx.ui.json(&json!({"id": id, "cluster": cluster, "status": "KILLED", "exit_code": 130, "error": "interrupted; killed"}));
-                                }
-                                return Ok(ExitStatus::Interrupted);
-                            }
-                            Err(e) => ctx.ui.warn(&format!("could not kill {id}: {e:#}")),
+                // A second Ctrl-C exits at once (see `interrupt`).
+                match oozie.kill(id).await {
+                    Ok(()) => {
+                        ctx.ui.status(&format!("killed {id}"));
+                        if ctx.ui.is_json() {
+                            ctx.ui.json(&json!({"id": id, "cluster": cluster, "status": "KILLED", "exit_code": 130, "error": "interrupted; killed"}));
                         }
+                        return Ok(ExitStatus::Interrupted);
                     }
-                    _ = tokio::signal::ctrl_c() => {}
+                    Err(e) => ctx.ui.warn(&format!("could not kill {id}: {e:#}")),
                 }
             }
             report_unfinished(
