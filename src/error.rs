@@ -154,23 +154,29 @@ impl fmt::Display for Service {
     }
 }
 
+/// Every [`HjobError`] in an error, outermost first. anyhow's own
+/// `downcast_ref` sees a context layer's type, which `chain()` does not.
+fn hjob_errors(error: &anyhow::Error) -> impl Iterator<Item = &HjobError> {
+    error.downcast_ref::<HjobError>().into_iter().chain(
+        error
+            .chain()
+            .filter_map(|cause| cause.downcast_ref::<HjobError>()),
+    )
+}
+
 /// Finds the exit status an error chain stands for: the first [`HjobError`]
 /// in the chain decides; anything else is a service failure (4), except I/O
 /// errors on local files, which the commands wrap as usage errors themselves.
 pub fn exit_status_of(error: &anyhow::Error) -> ExitStatus {
-    error
-        .chain()
-        .find_map(|cause| cause.downcast_ref::<HjobError>())
+    hjob_errors(error)
+        .next()
         .map(HjobError::exit_status)
         .unwrap_or(ExitStatus::Service)
 }
 
 /// Finds the first hint in an error chain.
 pub fn hint_of(error: &anyhow::Error) -> Option<String> {
-    error
-        .chain()
-        .filter_map(|cause| cause.downcast_ref::<HjobError>())
-        .find_map(HjobError::hint)
+    hjob_errors(error).find_map(HjobError::hint)
 }
 
 #[cfg(test)]
@@ -200,5 +206,8 @@ mod tests {
         assert_eq!(exit_status_of(&err), ExitStatus::Usage);
         let plain = anyhow::anyhow!("connection refused");
         assert_eq!(exit_status_of(&plain), ExitStatus::Service);
+        let outer = anyhow::anyhow!("refused").context(HjobError::usage_hint("outer", "do this"));
+        assert_eq!(exit_status_of(&outer), ExitStatus::Usage);
+        assert_eq!(hint_of(&outer).as_deref(), Some("do this"));
     }
 }

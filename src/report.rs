@@ -166,6 +166,8 @@ pub struct ProgressDisplay<'a> {
     ui: &'a Ui,
     spinner: indicatif::ProgressBar,
     id: String,
+    /// Set while Oozie is unreachable, so plain output says so once.
+    in_outage: bool,
 }
 
 impl<'a> ProgressDisplay<'a> {
@@ -177,11 +179,17 @@ impl<'a> ProgressDisplay<'a> {
             ui,
             spinner,
             id: id.to_owned(),
+            in_outage: false,
         }
     }
 
     /// Handles one wait event.
     pub fn observe(&mut self, event: WaitEvent<'_>) {
+        let outage = matches!(event, WaitEvent::Outage { .. });
+        if outage && self.in_outage && self.spinner.is_hidden() {
+            return;
+        }
+        self.in_outage = outage;
         let line = match event {
             WaitEvent::Changed(job) => {
                 let current = job

@@ -52,11 +52,22 @@ pub async fn locate(ctx: &Context<'_>, id: &str, cluster: Option<&str>) -> anyho
             .into());
         };
         let (oozie, yarn_url) = client_for(ctx, name, entry)?;
+        let job = match oozie.info(id).await {
+            Ok(job) => job,
+            Err(e) if is_unknown_job(&e) => {
+                return Err(HjobError::usage_hint(
+                    format!("cluster {name} has no job {id}"),
+                    "check the id with `hjob list`, or leave out --cluster to ask every cluster",
+                )
+                .into());
+            }
+            Err(e) => return Err(e),
+        };
         return Ok(Located {
             cluster: name.to_owned(),
             oozie,
             yarn_url,
-            job: None,
+            job: Some(job),
         });
     }
     if let Some(record) = job_records::load(ctx.settings.data_dir.as_deref(), id) {

@@ -4,5 +4,6 @@
 mod completions;
 mod e2e;
 mod foundation;
+mod reliability;
 mod render;
 mod webhdfs_client;
