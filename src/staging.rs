@@ -128,6 +128,19 @@ fn is_cut_off(error: &anyhow::Error) -> bool {
     })
 }
 
+/// A name beside `path` that no other upload uses.
+fn temporary_path(path: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    format!("{dir}/.{name}.{}-{nanos}.uploading", std::process::id())
+}
+
+/// Uploads one shipped file into the content-addressed cache. It is written
+/// under a temporary name, checked, then renamed into place, so concurrent
+/// runs shipping the same file never see each other's half-written copy.
 async fn upload_file(
     webhdfs: &WebHdfsClient,
     file: &StagedFile,
@@ -138,9 +151,10 @@ async fn upload_file(
         || file.local.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    let temporary = temporary_path(&file.hdfs);
     let mut attempt = 1;
     loop {
-        in_progress.set(Some(file.hdfs.clone()));
+        in_progress.set(Some(temporary.clone()));
         let bar = if file.bytes >= PROGRESS_THRESHOLD {
             ui.byte_bar(file.bytes, &format!("uploading {name}"))
         } else {
@@ -150,7 +164,7 @@ async fn upload_file(
         let progress_bar = bar.clone();
         let progress_sent = sent.clone();
         let result = webhdfs
-            .create_from_file(&file.hdfs, &file.local, true, move |n| {
+            .create_from_file(&temporary, &file.local, true, move |n| {
                 progress_sent.store(n, Ordering::Relaxed);
                 progress_bar.set_position(n);
             })
@@ -165,8 +179,16 @@ async fn upload_file(
                 ));
                 attempt += 1;
             }
-            Err(e) => return Err(e),
+            Err(e) => {
+                let _ = webhdfs.delete(&temporary, false).await;
+                return Err(e);
+            }
         }
+    }
+    verify_length(webhdfs, &temporary, file.bytes).await?;
+    if !webhdfs.rename(&temporary, &file.hdfs).await? {
+        // Someone else put the same content there first; keep theirs.
+        let _ = webhdfs.delete(&temporary, false).await;
     }
     verify_length(webhdfs, &file.hdfs, file.bytes).await?;
     in_progress.set(None);

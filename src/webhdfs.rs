@@ -218,6 +218,24 @@ impl WebHdfsClient {
             .unwrap_or(false))
     }
 
+    /// Renames a path (`op=RENAME`); `false` when WebHDFS refused (for
+    /// example because the destination exists).
+    pub async fn rename(&self, from: &str, to: &str) -> anyhow::Result<bool> {
+        let url = self.url(from, "RENAME", &[("destination", to)]);
+        let response = self
+            .http
+            .send_retrying(&url, None, || self.http.request(Method::PUT, &url))
+            .await?;
+        if response.status() != StatusCode::OK {
+            return Err(self.error_from(&url, from, response).await);
+        }
+        Ok(response
+            .json::<BooleanBody>()
+            .await
+            .map(|b| b.boolean)
+            .unwrap_or(false))
+    }
+
     /// Step 1 of CREATE: asks the NameNode where to send the data.
     async fn create_location(&self, path: &str, overwrite: bool) -> anyhow::Result<String> {
         let url = self.url(
