@@ -76,5 +76,9 @@ done
 jobs_json=$("$bin/hjob" list --all-users --limit 5000 --cluster alpha --output json)
 created=$(jq '.jobs | length' <<<"$jobs_json")
 duplicates=$(jq '[.jobs[].name] | group_by(.) | map(length - 1) | add // 0' <<<"$jobs_json")
+lost_answers=$(grep -l "answer was lost" "$work"/err.* 2>/dev/null | wc -l)
+cut_uploads=$(grep -l "was cut off" "$work"/err.* 2>/dev/null | wc -l)
+refused=$(grep -l "did not take the submission" "$work"/err.* 2>/dev/null | wc -l)
+echo "soak: faults seen by clients: $lost_answers lost submit answers (adopted), $refused refused submits (resent), $cut_uploads cut-off uploads (retried)"
 echo "soak: $runs runs in ${elapsed}s, $reported reported a job, $created jobs created, $duplicates duplicates, $wrong wrong exit codes, $hangs hangs"
 [ "$duplicates" = 0 ] && [ "$wrong" = 0 ] && [ "$hangs" = 0 ]
