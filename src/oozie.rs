@@ -16,6 +16,7 @@ use serde::Deserialize;
 use crate::config::HttpSettings;
 use crate::error::{HjobError, Service};
 use crate::http::{Auth, Http, redact_url};
+use crate::workflow::el::xml_escape;
 
 /// Workflow job statuses (`WorkflowJob.Status`), tolerant of unknown values.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -439,30 +440,14 @@ fn oozie_hint(code: &str) -> Option<String> {
     Some(hint.to_owned())
 }
 
-/// Escapes text for XML element content.
-pub fn xml_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Renders job properties as a Hadoop `<configuration>` document.
 pub fn configuration_xml(properties: &BTreeMap<String, String>) -> String {
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<configuration>\n");
     for (name, value) in properties {
         xml.push_str(&format!(
             "  <property><name>{}</name><value>{}</value></property>\n",
-            xml_text(name),
-            xml_text(value)
+            xml_escape(name),
+            xml_escape(value)
         ));
     }
     xml.push_str("</configuration>\n");
@@ -508,13 +493,13 @@ mod tests {
     #[test]
     fn configuration_round_trips_awkward_values() {
         let mut props = BTreeMap::new();
-        props.insert("a.b".to_owned(), "x<&>\"'y ]]>".to_owned());
+        props.insert("a.b".to_owned(), "x<&>\"'y ]]> a\tb\nc".to_owned());
         let xml = configuration_xml(&props);
         let job = WorkflowJob {
             conf: Some(xml),
             ..Default::default()
         };
-        assert_eq!(job.conf_property("a.b").unwrap(), "x<&>\"'y ]]>");
+        assert_eq!(job.conf_property("a.b").unwrap(), "x<&>\"'y ]]> a\tb\nc");
     }
 
     #[test]

@@ -93,7 +93,10 @@ pub enum Command {
     /// List recent jobs.
     List(ListArgs),
     /// Show the active cluster and whether ad hoc submission is enabled.
-    #[command(visible_alias = "state")]
+    #[command(
+        visible_alias = "state",
+        after_help = "Examples:\n  hjob cluster\n  hjob cluster --output json | jq .submission.enabled"
+    )]
     Cluster,
     /// Change the state service (admins).
     #[command(subcommand)]
@@ -101,10 +104,16 @@ pub enum Command {
     /// Serve the state API.
     StateServer(StateServerArgs),
     /// Show the resolved configuration.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  hjob config show\n  hjob config path\n  HJOB_STATE_URL=http://localhost:8470 hjob config show --output json"
+    )]
     Config(ConfigCommand),
     /// List or show workflow templates.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  hjob templates list\n  hjob templates show shell > ~/.config/hjob/templates/myshell.xml.tera"
+    )]
     Templates(TemplatesCommand),
     /// Print shell completions.
     Completions(CompletionsArgs),

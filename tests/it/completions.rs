@@ -50,6 +50,9 @@ fn help_lists_examples_and_exit_codes() {
         "admin",
         "state-server",
         "completions",
+        "cluster",
+        "config",
+        "templates",
     ] {
         let help = generated(&[command, "--help"]);
         assert!(

@@ -740,3 +740,21 @@ fn a_cluster_override_shows_in_hjob_cluster() {
     );
     assert!(shown.contains("overridden by"), "{shown}");
 }
+
+#[test]
+fn the_state_server_stops_gracefully_on_sigterm() {
+    let mut server = StateServer::start(&[]);
+    assert_eq!(
+        request("GET", &format!("{}/healthz", server.url), &[], None).0,
+        200
+    );
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = server.child.wait().unwrap();
+    assert_eq!(exit.code(), Some(0));
+    std::thread::sleep(Duration::from_millis(50));
+    assert!(server.log.lock().unwrap().contains("stopped"));
+}
