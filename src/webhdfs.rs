@@ -173,18 +173,7 @@ impl WebHdfsClient {
     /// Creates a directory and its parents (true also when it exists).
     pub async fn mkdirs(&self, path: &str, permission: &str) -> anyhow::Result<()> {
         let url = self.url(path, "MKDIRS", &[("permission", permission)]);
-        let response = self
-            .http
-            .send_retrying(&url, None, || self.http.request(Method::PUT, &url))
-            .await?;
-        if response.status() != StatusCode::OK {
-            return Err(self.error_from(&url, path, response).await);
-        }
-        let answer: BooleanBody = response
-            .json()
-            .await
-            .map_err(|e| self.http.transport_error(&url, &e))?;
-        if answer.boolean {
+        if self.boolean_op(Method::PUT, &url, path).await? {
             Ok(())
         } else {
             Err(HjobError::Service {
@@ -204,30 +193,24 @@ impl WebHdfsClient {
             "DELETE",
             &[("recursive", if recursive { "true" } else { "false" })],
         );
-        let response = self
-            .http
-            .send_retrying(&url, None, || self.http.request(Method::DELETE, &url))
-            .await?;
-        if response.status() != StatusCode::OK {
-            return Err(self.error_from(&url, path, response).await);
-        }
-        Ok(response
-            .json::<BooleanBody>()
-            .await
-            .map(|b| b.boolean)
-            .unwrap_or(false))
+        self.boolean_op(Method::DELETE, &url, path).await
     }
 
     /// Renames a path (`op=RENAME`); `false` when WebHDFS refused (for
     /// example because the destination exists).
     pub async fn rename(&self, from: &str, to: &str) -> anyhow::Result<bool> {
         let url = self.url(from, "RENAME", &[("destination", to)]);
+        self.boolean_op(Method::PUT, &url, from).await
+    }
+
+    /// Sends an op whose answer is `{"boolean": …}` (MKDIRS, DELETE, RENAME).
+    async fn boolean_op(&self, method: Method, url: &str, path: &str) -> anyhow::Result<bool> {
         let response = self
             .http
-            .send_retrying(&url, None, || self.http.request(Method::PUT, &url))
+            .send_retrying(url, None, || self.http.request(method.clone(), url))
             .await?;
         if response.status() != StatusCode::OK {
-            return Err(self.error_from(&url, from, response).await);
+            return Err(self.error_from(url, path, response).await);
         }
         Ok(response
             .json::<BooleanBody>()

@@ -44,6 +44,11 @@ impl World {
         )
     }
 
+    /// Replaces the hermetic config file (settings for one test).
+    pub fn configure(&self, toml: &str) {
+        std::fs::write(&self.config, toml).unwrap();
+    }
+
     /// A hermetic `hjob` command pointed at this sandbox.
     pub fn hjob(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("hjob"));

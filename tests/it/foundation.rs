@@ -727,11 +727,9 @@ fn config_layers_override_in_order_and_show_their_source() {
 #[test]
 fn a_cluster_override_shows_in_hjob_cluster() {
     let world = World::new();
-    std::fs::write(
-        &world.config,
+    world.configure(
         "[clusters.alpha]\noozie_url = \"https://knox.example.com:8443/gateway/alpha/oozie\"\n",
-    )
-    .unwrap();
+    );
     let out = world.run(&["cluster"]);
     let shown = text(&out.stdout);
     assert!(

@@ -136,11 +136,7 @@ fn an_oozie_outage_during_wait_is_ridden_out() {
 #[test]
 fn an_outage_past_the_limit_exits_4_with_the_id_and_a_hint() {
     let world = World::new();
-    std::fs::write(
-        &world.config,
-        "[http]\ntimeout = \"300ms\"\nbackoff_initial = \"10ms\"\nbackoff_max = \"20ms\"\n[wait]\npoll_initial = \"20ms\"\npoll_max = \"50ms\"\noutage_limit = \"400ms\"\n",
-    )
-    .unwrap();
+    world.configure("[http]\ntimeout = \"300ms\"\nbackoff_initial = \"10ms\"\nbackoff_max = \"20ms\"\n[wait]\npoll_initial = \"20ms\"\npoll_max = \"50ms\"\noutage_limit = \"400ms\"\n");
     let child = spawn(&world, &["run", "shell", "--", "sleep", "5"]);
     let id = wait_for_running_job(&world, "alpha");
     world.sandbox.service_down(Service::Oozie, true);
@@ -327,11 +323,9 @@ fn a_dropped_upload_is_retried_from_the_start_and_checked() {
 #[test]
 fn a_flapping_or_slow_state_service_exits_4_in_bound_and_submits_nothing() {
     let world = World::new();
-    std::fs::write(
-        &world.config,
+    world.configure(
         "[http]\ntimeout = \"300ms\"\nbackoff_initial = \"10ms\"\nstate_deadline = \"1s\"\n",
-    )
-    .unwrap();
+    );
     for fault in ["slow", "down", "503"] {
         match fault {
             "slow" => world
