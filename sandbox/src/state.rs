@@ -29,6 +29,8 @@ pub(crate) fn seed_document(world: &World) -> Value {
                 "job_tracker": c.urls.job_tracker(),
                 "yarn_url": c.urls.resourcemanager,
                 "queue": "default",
+                // hive2 actions are simulated; no HiveServer2 listens here.
+                "hive2_jdbc_url": "jdbc:hive2://127.0.0.1:10000/default",
             }),
         );
     }

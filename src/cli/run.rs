@@ -129,7 +129,7 @@ pub struct JavaArgs {
     #[arg(long, value_name = "CLASS")]
     pub main_class: String,
     /// JVM options for the launcher, e.g. "-Xmx2g".
-    #[arg(long, value_name = "OPTS")]
+    #[arg(long, value_name = "OPTS", allow_hyphen_values = true)]
     pub java_opts: Option<String>,
     #[command(flatten)]
     pub common: CommonRunArgs,
@@ -148,7 +148,7 @@ pub struct SparkArgs {
     #[arg(long, value_name = "CLASS")]
     pub class: Option<String>,
     /// Extra spark-submit options, e.g. "--executor-memory 4g".
-    #[arg(long, value_name = "OPTS")]
+    #[arg(long, value_name = "OPTS", allow_hyphen_values = true)]
     pub spark_opts: Option<String>,
     #[command(flatten)]
     pub common: CommonRunArgs,

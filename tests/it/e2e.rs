@@ -401,6 +401,70 @@ fn the_kill_switch_holds_against_the_sandbox() {
     );
 }
 
+#[test]
+fn every_kind_runs_on_the_sandbox_with_both_schemas() {
+    let world = World::new();
+    let dir = world.home.path();
+    let jar = write_file(dir, "app.jar", b"PK\x03\x04 jar");
+    let py = write_file(dir, "app.py", b"print('hi')\n");
+    let hql = write_file(dir, "q.hql", b"SELECT ${day};\n");
+    let sh = write_file(dir, "job.sh", b"#!/bin/sh\necho \"script got $*\"\n");
+    let (jar, py, hql, sh) = (
+        jar.to_str().unwrap(),
+        py.to_str().unwrap(),
+        hql.to_str().unwrap(),
+        sh.to_str().unwrap(),
+    );
+    let kinds: Vec<Vec<&str>> = vec![
+        vec![
+            "scalding",
+            "--jar",
+            jar,
+            "com.example.WordCount",
+            "--",
+            "--input",
+            "in",
+        ],
+        vec![
+            "java",
+            "--jar",
+            jar,
+            "--main-class",
+            "com.example.Etl",
+            "-D",
+            "mapreduce.map.memory.mb=2048",
+            "--",
+            "a",
+        ],
+        vec![
+            "spark",
+            "--jar",
+            jar,
+            "--class",
+            "com.example.App",
+            "--spark-opts",
+            "--executor-memory 1g",
+        ],
+        vec!["spark", "--jar", py, "--", "2026-11-22"],
+        vec!["hive", "--script", hql, "--param", "day=2026-11-22"],
+        vec!["hive", "-e", "SELECT 1"],
+        vec!["shell", "--script", sh, "--env", "A=1", "--", "x", "y"],
+    ];
+    for schema in ["0.5", "1.0"] {
+        for kind in &kinds {
+            let mut args = vec!["run"];
+            args.extend(kind.iter().copied());
+            let dash = args.iter().position(|a| *a == "--").unwrap_or(args.len());
+            args.splice(dash..dash, ["--schema", schema, "--output", "json"]);
+            let out = world.run(&args);
+            assert_eq!(code(&out), 0, "{args:?}: {}", text(&out.stderr));
+            assert_eq!(json_doc(&out)["status"], "SUCCEEDED", "{args:?}");
+        }
+    }
+    let logs = world.run(&["list", "--output", "json"]);
+    assert_eq!(json_doc(&logs)["jobs"].as_array().unwrap().len(), 14);
+}
+
 /// Polls Oozie until a RUNNING job appears on `cluster`; returns its id.
 pub fn wait_for_running_job(world: &World, cluster: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
