@@ -174,6 +174,9 @@ impl<'a> ProgressDisplay<'a> {
     /// Starts showing progress for a job.
     pub fn new(ui: &'a Ui, id: &str) -> Self {
         let spinner = ui.spinner();
+        if !spinner.is_hidden() {
+            ui.status("waiting; Ctrl-C stops waiting and leaves the job running");
+        }
         spinner.set_message(format!("{id} submitted"));
         ProgressDisplay {
             ui,
