@@ -172,10 +172,14 @@ pub struct ProgressDisplay<'a> {
 
 impl<'a> ProgressDisplay<'a> {
     /// Starts showing progress for a job.
-    pub fn new(ui: &'a Ui, id: &str) -> Self {
+    pub fn new(ui: &'a Ui, id: &str, ctrl_c_kills: bool) -> Self {
         let spinner = ui.spinner();
         if !spinner.is_hidden() {
-            ui.status("waiting; Ctrl-C stops waiting and leaves the job running");
+            ui.status(if ctrl_c_kills {
+                "waiting; Ctrl-C kills the job (--kill-on-interrupt)"
+            } else {
+                "waiting; Ctrl-C stops waiting and leaves the job running"
+            });
         }
         spinner.set_message(format!("{id} submitted"));
         ProgressDisplay {

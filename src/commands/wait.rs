@@ -109,7 +109,7 @@ pub async fn attach(
         cluster,
         oozie_url: oozie.job_url(id),
     };
-    let mut display = ProgressDisplay::new(ctx.ui, id);
+    let mut display = ProgressDisplay::new(ctx.ui, id, kill_on_interrupt);
     let end = wait_for_job(oozie, id, &options, interrupts, |event| {
         display.observe(event);
     })
