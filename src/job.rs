@@ -340,6 +340,19 @@ fn push_local_file(
     Ok(files.len() - 1)
 }
 
+/// Requires a `.jar` name for a java action's jar: Oozie puts a `<file>` on
+/// the launcher's classpath only when its name ends in `.jar`.
+fn require_jar_name(path: &Path) -> Result<(), HjobError> {
+    if shippable_name(path).ends_with(".jar") {
+        Ok(())
+    } else {
+        Err(HjobError::usage_hint(
+            format!("--jar {} does not end in .jar", path.display()),
+            "Oozie adds a shipped file to the classpath only when its name ends in .jar; rename or copy it to NAME.jar",
+        ))
+    }
+}
+
 /// The file name of a path (empty when it has none or it is not UTF-8).
 fn shippable_name(path: &Path) -> String {
     path.file_name()
@@ -359,6 +372,7 @@ impl JobSpec {
 
         let action = match &request.kind {
             RunKind::Scalding(a) => {
+                require_jar_name(&a.jar)?;
                 let jar = add_file("--jar", &a.jar)?;
                 let job_class = class_name("the job class", &a.job_class)?;
                 check_args(&a.args)?;
@@ -372,6 +386,7 @@ impl JobSpec {
                 }
             }
             RunKind::Java(a) => {
+                require_jar_name(&a.jar)?;
                 let jar = add_file("--jar", &a.jar)?;
                 let main_class = class_name("--main-class", &a.main_class)?;
                 let java_opts = opts("--java-opts", a.java_opts.as_deref())?;

@@ -310,8 +310,12 @@ fn bad_input_is_a_usage_error_that_names_the_fix() {
             "no such file",
         ),
         (
-            s(&["java", "--jar", &f.path(""), "--main-class", "A"]),
+            s(&["shell", "--file", &f.path(""), "--", "true"]),
             "directory",
+        ),
+        (
+            s(&["java", "--jar", &f.path("job.zip"), "--main-class", "A"]),
+            "does not end in .jar",
         ),
         (
             s(&["java", "--jar", &jar, "--main-class", "A", "-D", "novalue"]),
