@@ -1498,7 +1498,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__logs)
-            opts="-v -q -h -V --cluster --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-f -v -q -h -V --cluster --follow --output --verbose --quiet --color --config --state-url --user --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

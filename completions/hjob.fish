@@ -254,6 +254,7 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand logs" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand logs" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand logs" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand logs" -s f -l follow -d 'Stream the running actions\' stdout/stderr from YARN until the job ends'
 complete -c hjob -n "__fish_hjob_using_subcommand logs" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand logs" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand logs" -s h -l help -d 'Print help'

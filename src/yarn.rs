@@ -71,6 +71,47 @@ pub fn strip_log_framing(text: &str) -> String {
     out
 }
 
+/// The last bytes of a container log and where they sit in the whole file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogTail {
+    /// The bytes returned (framing removed).
+    pub text: String,
+    /// The whole file's length (`LogLength`), so `text` covers
+    /// `[total - text.len(), total)`.
+    pub total: u64,
+}
+
+impl LogTail {
+    /// The part of this tail past `seen` bytes already shown; a gap (more
+    /// new bytes than the tail holds) is marked.
+    pub fn after(&self, seen: u64) -> String {
+        let start = self.total.saturating_sub(self.text.len() as u64);
+        if seen < start {
+            return format!("[... {} bytes skipped ...]\n{}", start - seen, self.text);
+        }
+        let skip = usize::try_from(seen - start).unwrap_or(usize::MAX);
+        let mut at = skip.min(self.text.len());
+        while !self.text.is_char_boundary(at) {
+            at += 1;
+        }
+        self.text[at..].to_owned()
+    }
+}
+
+/// Parses a framed log answer into its tail and total length.
+pub fn parse_log_tail(framed: &str) -> Option<LogTail> {
+    let total = framed
+        .lines()
+        .find_map(|l| l.strip_prefix("LogLength:"))
+        .and_then(|n| n.trim().parse::<u64>().ok())?;
+    let mut text = strip_log_framing(framed);
+    // The NodeManager may put a newline of its own before the trailer.
+    while text.len() as u64 > total && text.ends_with('\n') {
+        text.pop();
+    }
+    Some(LogTail { text, total })
+}
+
 impl YarnClient {
     /// A client for the ResourceManager at `base` (e.g. `http://rm:8088`).
     pub fn new(base: &str, settings: &HttpSettings) -> anyhow::Result<Self> {
@@ -129,6 +170,46 @@ impl YarnClient {
         }))
     }
 
+    /// The last `window` bytes of a container log and the file's length;
+    /// `None` when the NodeManager has no such log (yet, or any more).
+    pub async fn container_log_tail(
+        &self,
+        container: &AmContainer,
+        file: &str,
+        window: u64,
+    ) -> anyhow::Result<Option<LogTail>> {
+        let node = &container.node_http_address;
+        let node = if node.starts_with("http://") || node.starts_with("https://") {
+            node.clone()
+        } else {
+            format!("http://{node}")
+        };
+        let url = format!(
+            "{}/ws/v1/node/containerlogs/{}/{file}?size=-{window}",
+            node.trim_end_matches('/'),
+            container.container_id
+        );
+        let response = self
+            .http
+            .send_retrying(&url, None, || self.http.request(Method::GET, &url))
+            .await?;
+        if !response.status().is_success() {
+            return Ok(None);
+        }
+        let text = response
+            .text()
+            .await
+            .map_err(|e| self.http.transport_error(&url, &e))?;
+        if !text.contains("LogLength:") {
+            // Nothing written yet: the NodeManager omits the header.
+            return Ok(Some(LogTail {
+                text: String::new(),
+                total: 0,
+            }));
+        }
+        Ok(parse_log_tail(&text))
+    }
+
     /// One container log file from its NodeManager, framing removed; `None`
     /// when the NodeManager no longer has it.
     pub async fn container_log(
@@ -179,6 +260,34 @@ mod tests {
         assert!(!body.contains("*****"), "{body}");
         let empty = "End of LogType:stderr\n*****************\n\n";
         assert_eq!(strip_log_framing(empty), "");
+    }
+
+    #[test]
+    fn tails_know_where_they_sit_in_the_file() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/docs/hadoop-rest-examples/yarn-nm-containerlogs-stdout-size-minus200.txt"
+        ))
+        .unwrap();
+        let tail = parse_log_tail(&text).unwrap();
+        assert_eq!(tail.total, 52311);
+        assert!(
+            tail.text.ends_with("application_1719312345678_0043\n"),
+            "{:?}",
+            tail.text
+        );
+        let all = LogTail {
+            text: "one\ntwo\n".into(),
+            total: 8,
+        };
+        assert_eq!(all.after(0), "one\ntwo\n");
+        assert_eq!(all.after(4), "two\n");
+        assert_eq!(all.after(8), "");
+        let late = LogTail {
+            text: "xyz\n".into(),
+            total: 100,
+        };
+        assert!(late.after(10).starts_with("[... 86 bytes skipped ...]"));
     }
 
     #[test]

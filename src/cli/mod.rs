@@ -89,7 +89,7 @@ pub enum Command {
     /// Kill a job.
     Kill(KillArgs),
     /// Show a job's Oozie log and its launcher's stdout/stderr.
-    Logs(JobRef),
+    Logs(LogsArgs),
     /// List recent jobs.
     List(ListArgs),
     /// Show the active cluster and whether ad hoc submission is enabled.
@@ -133,6 +133,19 @@ pub struct JobRef {
     /// The cluster the job runs on (default: remembered at submit, else every cluster is asked).
     #[arg(long)]
     pub cluster: Option<String>,
+}
+
+/// Arguments of `hjob logs`.
+#[derive(Debug, Args, Clone)]
+#[command(
+    after_help = "Examples:\n  hjob logs 0000012-251122101500000-oozie-oozi-W\n  hjob logs ID --follow          # stream the launcher's output until the job ends\n\nWith --follow, the exit code is the job's, as with `hjob wait`."
+)]
+pub struct LogsArgs {
+    #[command(flatten)]
+    pub job: JobRef,
+    /// Stream the running actions' stdout/stderr from YARN until the job ends.
+    #[arg(short, long)]
+    pub follow: bool,
 }
 
 /// Arguments of `hjob wait`.

@@ -1,16 +1,47 @@
 //! `hjob logs ID`: the Oozie job log, then each action's launcher
-//! stdout/stderr from YARN when it is reachable.
+//! stdout/stderr from YARN when it is reachable. With `--follow`, the
+//! launchers' output is streamed from the NodeManagers while the job runs.
 
 use serde_json::json;
 
 use super::Context;
 use super::locate::locate;
-use crate::cli::JobRef;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::cli::LogsArgs;
 use crate::error::ExitStatus;
-use crate::yarn::YarnClient;
+use crate::interrupt::Interrupts;
+use crate::oozie::OozieClient;
+use crate::report::ending;
+use crate::yarn::{AmContainer, YarnClient};
+
+/// How much of a log one poll asks for while following.
+const FOLLOW_WINDOW: u64 = 64 * 1024;
 
 /// Prints a job's logs.
-pub async fn logs(ctx: &Context<'_>, args: JobRef) -> anyhow::Result<ExitStatus> {
+pub async fn logs(ctx: &Context<'_>, args: LogsArgs) -> anyhow::Result<ExitStatus> {
+    let follow = args.follow;
+    let args = args.job;
+    if follow {
+        if ctx.ui.is_json() {
+            return Err(crate::error::HjobError::usage_hint(
+                "--follow streams text and has no JSON form",
+                "drop --output json, or use `hjob logs ID --output json` once the job has ended",
+            )
+            .into());
+        }
+        let located = locate(ctx, &args.id, args.cluster.as_deref()).await?;
+        let Some(yarn_url) = located.yarn_url.clone() else {
+            return Err(crate::error::HjobError::usage(format!(
+                "cluster {} has no yarn_url in the state document, so its logs cannot be followed",
+                located.cluster
+            ))
+            .into());
+        };
+        let yarn = YarnClient::new(&yarn_url, &ctx.settings.http)?;
+        return follow_logs(ctx, &located.oozie, &yarn, &args.id).await;
+    }
     let located = locate(ctx, &args.id, args.cluster.as_deref()).await?;
     let job = match located.job {
         Some(job) => job,
@@ -78,4 +109,78 @@ pub async fn logs(ctx: &Context<'_>, args: JobRef) -> anyhow::Result<ExitStatus>
     }
     ctx.ui.result(&out);
     Ok(ExitStatus::Success)
+}
+
+/// Streams each real action's launcher stdout (to stdout) and stderr (to
+/// stderr) until the job ends; exits with the job's outcome, like `wait`.
+async fn follow_logs(
+    ctx: &Context<'_>,
+    oozie: &OozieClient,
+    yarn: &YarnClient,
+    id: &str,
+) -> anyhow::Result<ExitStatus> {
+    let interrupts = Interrupts::install();
+    let mut containers: BTreeMap<String, AmContainer> = BTreeMap::new();
+    let mut seen: BTreeMap<(String, &'static str), u64> = BTreeMap::new();
+    let mut interval = ctx.settings.wait.poll_initial;
+    loop {
+        let job = oozie.info(id).await?;
+        let finished = job.status().is_terminal();
+        for action in job.real_actions() {
+            let Some(app) = action.external_app() else {
+                continue;
+            };
+            let app = app.replacen("job_", "application_", 1);
+            if !containers.contains_key(&app) {
+                match yarn.am_container(&app).await {
+                    Ok(Some(container)) => {
+                        containers.insert(app.clone(), container);
+                    }
+                    Ok(None) => continue,
+                    Err(e) => {
+                        tracing::debug!("no AM container for {app} yet: {e:#}");
+                        continue;
+                    }
+                }
+            }
+            let container = &containers[&app];
+            for file in ["stdout", "stderr"] {
+                let Ok(Some(tail)) = yarn
+                    .container_log_tail(container, file, FOLLOW_WINDOW)
+                    .await
+                else {
+                    continue;
+                };
+                let offset = seen.entry((app.clone(), file)).or_insert(0);
+                let new = tail.after(*offset);
+                *offset = tail.total.max(*offset);
+                if new.is_empty() {
+                    continue;
+                }
+                if file == "stdout" {
+                    ctx.ui.result(&new);
+                } else {
+                    ctx.ui.status(new.trim_end_matches('\n'));
+                }
+            }
+        }
+        if finished {
+            let e = ending(&job);
+            ctx.ui.status(&format!("{id} {}", e.status));
+            if let Some(error) = &e.error {
+                ctx.ui.status(&format!("cause: {error}"));
+            }
+            return Ok(e.exit);
+        }
+        tokio::select! {
+            () = interrupts.wait() => {
+                ctx.ui.hint(&format!("stopped following; job {id} keeps running (`hjob wait {id}`)"));
+                return Ok(ExitStatus::Interrupted);
+            }
+            () = tokio::time::sleep(interval) => {}
+        }
+        interval = (interval * 2)
+            .min(ctx.settings.wait.poll_max)
+            .min(Duration::from_secs(3));
+    }
 }

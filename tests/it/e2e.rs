@@ -465,6 +465,35 @@ fn every_kind_runs_on_the_sandbox_with_both_schemas() {
     assert_eq!(json_doc(&logs)["jobs"].as_array().unwrap().len(), 14);
 }
 
+#[test]
+fn logs_follow_streams_a_running_job_once_and_exits_with_its_outcome() {
+    let world = World::new();
+    let out = world.run(&[
+        "run",
+        "shell",
+        "--detach",
+        "--output",
+        "json",
+        "--",
+        "sh",
+        "-c",
+        "echo one; sleep 0.6; echo two; echo oops >&2; exit 3",
+    ]);
+    let id = json_doc(&out)["id"].as_str().unwrap().to_owned();
+    let follow = world.run(&["logs", &id, "--follow"]);
+    assert_eq!(code(&follow), 1, "{}", text(&follow.stderr));
+    let stdout = text(&follow.stdout);
+    assert_eq!(stdout.matches("one\n").count(), 1, "{stdout}");
+    assert_eq!(stdout.matches("two\n").count(), 1, "{stdout}");
+    let stderr = text(&follow.stderr);
+    assert!(
+        stderr.contains("oops") && stderr.contains("FAILED"),
+        "{stderr}"
+    );
+    let json = world.run(&["logs", &id, "--follow", "--output", "json"]);
+    assert_eq!(code(&json), 2);
+}
+
 /// Polls Oozie until a RUNNING job appears on `cluster`; returns its id.
 pub fn wait_for_running_job(world: &World, cluster: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
