@@ -205,7 +205,7 @@ impl Http {
         build: impl Fn() -> RequestBuilder,
     ) -> Result<Response, Failure> {
         let tries = self.settings.retries.max(1);
-        let mut delay = self.settings.backoff_initial;
+        let mut delay = self.settings.backoff_initial.min(self.settings.backoff_max);
         let mut attempt = 1;
         loop {
             let mut builder = build();
@@ -230,10 +230,7 @@ impl Http {
                 }
                 Err(error) => (Failure::Transport(error), None),
             };
-            let wait = retry_after
-                .unwrap_or(delay)
-                .min(self.settings.backoff_max.max(delay));
-            let wait = jitter(wait);
+            let wait = backoff_wait(delay, retry_after, self.settings.backoff_max);
             let out_of_time = deadline.is_some_and(|d| Instant::now() + wait >= d);
             if attempt >= tries || out_of_time {
                 return Err(failure);
@@ -245,7 +242,7 @@ impl Http {
                 describe_failure(&failure)
             );
             tokio::time::sleep(wait).await;
-            delay = (delay * 2).min(self.settings.backoff_max);
+            delay = next_delay(delay, self.settings.backoff_max);
             attempt += 1;
         }
     }
@@ -314,8 +311,19 @@ pub fn describe_failure(failure: &Failure) -> String {
     }
 }
 
+/// The pause before the next try: the server's `Retry-After` if it gave one,
+/// else the current backoff delay; never more than `max`, and jittered.
+pub fn backoff_wait(delay: Duration, retry_after: Option<Duration>, max: Duration) -> Duration {
+    jitter(retry_after.unwrap_or(delay).min(max))
+}
+
+/// The backoff delay after `delay`: doubled, capped at `max`.
+pub fn next_delay(delay: Duration, max: Duration) -> Duration {
+    delay.saturating_mul(2).min(max)
+}
+
 /// Spreads a delay over [delay/2, delay] so many clients do not retry in step.
-fn jitter(delay: Duration) -> Duration {
+pub fn jitter(delay: Duration) -> Duration {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -351,6 +359,23 @@ mod tests {
         assert!(is_retryable_status(StatusCode::REQUEST_TIMEOUT));
         assert!(!is_retryable_status(StatusCode::BAD_REQUEST));
         assert!(!is_retryable_status(StatusCode::PRECONDITION_FAILED));
+    }
+
+    #[test]
+    fn backoff_is_capped_by_backoff_max() {
+        let max = Duration::from_millis(300);
+        let mut delay = Duration::from_millis(100);
+        for _ in 0..40 {
+            delay = next_delay(delay, max);
+            assert!(delay <= max);
+            assert!(backoff_wait(delay, None, max) <= max);
+        }
+        assert_eq!(delay, max);
+        // A huge Retry-After (or a huge doubled delay) is capped too.
+        let long = Some(Duration::from_secs(3600));
+        assert!(backoff_wait(delay, long, max) <= max);
+        assert!(backoff_wait(Duration::MAX, None, max) <= max);
+        assert_eq!(next_delay(Duration::MAX, max), max);
     }
 
     #[test]

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::error::{HjobError, Service};
+use crate::http::{jitter, next_delay};
 use crate::oozie::{OozieClient, OozieError, SubmitError};
 use crate::ui::Ui;
 
@@ -63,7 +64,9 @@ pub struct SubmitRequest<'a> {
     pub submission_id: &'a str,
     /// POSTs at most (each after proof or lookup that no job exists).
     pub tries: u32,
+    /// First pause between POSTs (and lookups); doubles up to `backoff_max`.
     pub backoff: Duration,
+    pub backoff_max: Duration,
 }
 
 /// Submits once, adopting or retrying as described in the module docs.
@@ -74,15 +77,16 @@ pub async fn submit_once(
 ) -> anyhow::Result<Submitted> {
     let SubmitRequest {
         properties,
-        user,
-        app_name,
+        user: _,
+        app_name: _,
         submission_id,
         tries,
         backoff,
+        backoff_max,
     } = *request;
     let tries = tries.max(1);
     let mut attempts = 0;
-    let mut delay = backoff;
+    let mut delay = backoff.min(backoff_max);
     loop {
         attempts += 1;
         let last_try = attempts >= tries;
@@ -115,9 +119,7 @@ pub async fn submit_once(
             }
             Err(SubmitError::Ambiguous(error)) => {
                 ui.warn("the submission's answer was lost; checking whether Oozie created the job");
-                match lookup_with_retries(oozie, user, app_name, submission_id, tries, backoff)
-                    .await
-                {
+                match lookup_with_retries(oozie, request).await {
                     Ok(Some(id)) => {
                         return Ok(Submitted {
                             id,
@@ -143,28 +145,26 @@ pub async fn submit_once(
                 }
             }
         }
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(Duration::from_secs(10));
+        tokio::time::sleep(jitter(delay)).await;
+        delay = next_delay(delay, backoff_max);
     }
 }
 
+/// Looks the submission up, asking again (after a capped, jittered
+/// backoff) when Oozie cannot answer; each read inside is retried too.
 async fn lookup_with_retries(
     oozie: &OozieClient,
-    user: &str,
-    app_name: &str,
-    submission_id: &str,
-    tries: u32,
-    backoff: Duration,
+    request: &SubmitRequest<'_>,
 ) -> anyhow::Result<Option<String>> {
-    let mut delay = backoff;
+    let mut delay = request.backoff.min(request.backoff_max);
     let mut attempt = 1;
     loop {
-        match find_submission(oozie, user, app_name, submission_id).await {
+        match find_submission(oozie, request.user, request.app_name, request.submission_id).await {
             Ok(found) => return Ok(found),
-            Err(e) if attempt >= tries => return Err(e),
+            Err(e) if attempt >= request.tries.max(1) => return Err(e),
             Err(_) => {
-                tokio::time::sleep(delay).await;
-                delay *= 2;
+                tokio::time::sleep(jitter(delay)).await;
+                delay = next_delay(delay, request.backoff_max);
                 attempt += 1;
             }
         }
