@@ -5,13 +5,18 @@
 //! (`cache/<sha256>/<file name>`): a cached file already there with the same
 //! length is not uploaded again. Every staged file's length is checked with
 //! GETFILESTATUS afterwards, so a truncated jar never runs. An upload cut off
-//! mid-way is retried from the start of that file.
+//! mid-way, or answered with a retryable status (5xx, 408, 429), is sent
+//! again from the start of that file (with overwrite, so it is idempotent)
+//! after a capped, jittered backoff.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
+use crate::config::HttpSettings;
 use crate::error::{HjobError, Service};
+use crate::http::{jitter, next_delay};
 use crate::ui::Ui;
 use crate::webhdfs::WebHdfsClient;
 
@@ -56,8 +61,53 @@ impl InProgress {
 
 /// Uploads below this size never show a progress bar.
 const PROGRESS_THRESHOLD: u64 = 4 * 1024 * 1024;
-/// Attempts per file when the connection drops mid-upload.
-const UPLOAD_TRIES: u32 = 3;
+/// How often, and how patiently, an upload is sent again.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadRetry {
+    /// Attempts per file.
+    pub tries: u32,
+    pub backoff_initial: Duration,
+    pub backoff_max: Duration,
+}
+
+impl UploadRetry {
+    /// The retry policy of the `[http]` settings.
+    pub fn from_settings(settings: &HttpSettings) -> Self {
+        UploadRetry {
+            tries: settings.retries.max(1),
+            backoff_initial: settings.backoff_initial.min(settings.backoff_max),
+            backoff_max: settings.backoff_max,
+        }
+    }
+}
+
+/// Counts the tries of one upload and pauses between them.
+struct Tries {
+    policy: UploadRetry,
+    attempt: u32,
+    delay: Duration,
+}
+
+impl Tries {
+    fn new(policy: UploadRetry) -> Self {
+        Tries {
+            policy,
+            attempt: 1,
+            delay: policy.backoff_initial,
+        }
+    }
+
+    /// After a failed try: whether to try again (having paused), or give up.
+    async fn again(&mut self, error: &anyhow::Error) -> bool {
+        if self.attempt >= self.policy.tries || !is_worth_retrying(error) {
+            return false;
+        }
+        tokio::time::sleep(jitter(self.delay)).await;
+        self.delay = next_delay(self.delay, self.policy.backoff_max);
+        self.attempt += 1;
+        true
+    }
+}
 
 /// The HDFS path part of an `hdfs://host:port/path` URI (or a bare path).
 pub fn hdfs_path(uri: &str) -> String {
@@ -85,6 +135,7 @@ pub async fn stage(
     workflow_xml: &str,
     ui: &Ui,
     in_progress: &InProgress,
+    retry: UploadRetry,
 ) -> anyhow::Result<StagingReport> {
     let mut report = StagingReport::default();
     for file in files {
@@ -96,21 +147,21 @@ pub async fn stage(
             report.cached.push(file.hdfs.clone());
             continue;
         }
-        upload_file(webhdfs, file, ui, in_progress).await?;
+        upload_file(webhdfs, file, ui, in_progress, retry).await?;
         report.uploaded_bytes += file.bytes;
         report.uploaded.push(file.hdfs.clone());
     }
     webhdfs.mkdirs(app_dir, "755").await?;
     let workflow_path = format!("{}/workflow.xml", app_dir.trim_end_matches('/'));
     in_progress.set(Some(workflow_path.clone()));
-    let mut attempt = 1;
+    let mut tries = Tries::new(retry);
     loop {
         match webhdfs
             .create_from_bytes(&workflow_path, workflow_xml.as_bytes().to_vec(), true)
             .await
         {
             Ok(()) => break,
-            Err(e) if attempt < UPLOAD_TRIES && is_cut_off(&e) => attempt += 1,
+            Err(e) if tries.again(&e).await => {}
             Err(e) => return Err(e),
         }
     }
@@ -119,12 +170,21 @@ pub async fn stage(
     Ok(report)
 }
 
-/// Whether an upload error is a dropped connection worth retrying.
-fn is_cut_off(error: &anyhow::Error) -> bool {
+/// Whether an upload error is worth sending the file again for: a dropped
+/// connection (no status at all), or a status the HTTP layer retries.
+fn is_worth_retrying(error: &anyhow::Error) -> bool {
     error.chain().any(|c| {
-        c.downcast_ref::<HjobError>().is_some_and(
-            |e| matches!(e, HjobError::Service { message, .. } if !message.starts_with("HTTP ")),
-        )
+        c.downcast_ref::<HjobError>().is_some_and(|e| match e {
+            HjobError::Service { message, .. } => match message.strip_prefix("HTTP ") {
+                None => true,
+                Some(rest) => rest
+                    .get(..3)
+                    .and_then(|code| code.parse::<u16>().ok())
+                    .and_then(|code| reqwest::StatusCode::from_u16(code).ok())
+                    .is_some_and(crate::http::is_retryable_status),
+            },
+            _ => false,
+        })
     })
 }
 
@@ -146,13 +206,14 @@ async fn upload_file(
     file: &StagedFile,
     ui: &Ui,
     in_progress: &InProgress,
+    retry: UploadRetry,
 ) -> anyhow::Result<()> {
     let name = file.local.file_name().map_or_else(
         || file.local.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
     let temporary = temporary_path(&file.hdfs);
-    let mut attempt = 1;
+    let mut tries = Tries::new(retry);
     loop {
         in_progress.set(Some(temporary.clone()));
         let bar = if file.bytes >= PROGRESS_THRESHOLD {
@@ -172,12 +233,16 @@ async fn upload_file(
         bar.finish_and_clear();
         match result {
             Ok(_) => break,
-            Err(e) if attempt < UPLOAD_TRIES && is_cut_off(&e) => {
+            Err(e) if is_worth_retrying(&e) && tries.attempt < tries.policy.tries => {
                 ui.warn(&format!(
-                    "upload of {name} was cut off after {} bytes; retrying from the start",
-                    sent.load(Ordering::Relaxed)
+                    "upload of {name} failed after {} bytes ({}); retrying from the start",
+                    sent.load(Ordering::Relaxed),
+                    e.chain()
+                        .last()
+                        .map(ToString::to_string)
+                        .unwrap_or_default()
                 ));
-                attempt += 1;
+                tries.again(&e).await;
             }
             Err(e) => {
                 let _ = webhdfs.delete(&temporary, false).await;
@@ -187,8 +252,26 @@ async fn upload_file(
     }
     verify_length(webhdfs, &temporary, file.bytes).await?;
     if !webhdfs.rename(&temporary, &file.hdfs).await? {
-        // Someone else put the same content there first; keep theirs.
-        let _ = webhdfs.delete(&temporary, false).await;
+        // Something is in the way. A copy of the right length is another
+        // run's upload of the same content: keep it. Anything else (a copy
+        // truncated by a client that died mid-write without hjob's
+        // temporary name, say) is replaced, so it never runs.
+        let in_the_way = webhdfs.status(&file.hdfs).await?;
+        if in_the_way
+            .as_ref()
+            .is_some_and(|s| s.kind == "FILE" && s.length == file.bytes)
+        {
+            let _ = webhdfs.delete(&temporary, false).await;
+        } else {
+            ui.warn(&format!(
+                "the staged copy of {name} at {} had the wrong length; replacing it",
+                file.hdfs
+            ));
+            webhdfs.delete(&file.hdfs, false).await?;
+            if !webhdfs.rename(&temporary, &file.hdfs).await? {
+                let _ = webhdfs.delete(&temporary, false).await;
+            }
+        }
     }
     verify_length(webhdfs, &file.hdfs, file.bytes).await?;
     in_progress.set(None);
@@ -217,6 +300,29 @@ async fn verify_length(webhdfs: &WebHdfsClient, path: &str, expected: u64) -> an
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retryable_upload_failures() {
+        let service = |message: &str| {
+            anyhow::Error::new(HjobError::Service {
+                service: Service::WebHdfs,
+                url: "http://dn/x".into(),
+                message: message.into(),
+                hint: None,
+            })
+        };
+        assert!(is_worth_retrying(&service(
+            "request failed: connection reset"
+        )));
+        assert!(is_worth_retrying(&service(
+            "HTTP 503 Service Unavailable: x"
+        )));
+        assert!(is_worth_retrying(&service("HTTP 429 Too Many Requests")));
+        assert!(!is_worth_retrying(&service(
+            "HTTP 403 Forbidden: AccessControlException"
+        )));
+        assert!(!is_worth_retrying(&anyhow::anyhow!("plain")));
+    }
 
     #[test]
     fn hdfs_paths_are_taken_from_uris() {
