@@ -46,6 +46,9 @@ pub enum WaitEnd {
     Interrupted(Option<WorkflowJob>),
     /// Oozie stayed unreachable longer than the outage limit.
     OutageExceeded(anyhow::Error),
+    /// Oozie says it has no such job (after the grace period that covers a
+    /// job not listed yet right after its submit).
+    Unknown(anyhow::Error),
 }
 
 /// A summary of what the observer shows, to tell changes apart.
@@ -103,21 +106,29 @@ pub async fn wait_for_job(
             Err(error) => {
                 // Right after a submit a server may not list the job yet
                 // (peers.md §2 item 14); later, "no such job" is final.
-                if crate::oozie::is_unknown_job(&error)
-                    && (last.is_some()
-                        || started.elapsed() >= UNKNOWN_JOB_GRACE.min(options.outage_limit))
-                {
-                    return WaitEnd::OutageExceeded(error);
+                // Oozie answered, so this is no outage: poll again quietly.
+                if crate::oozie::is_unknown_job(&error) {
+                    if last.is_some()
+                        || started.elapsed() >= UNKNOWN_JOB_GRACE.min(options.outage_limit)
+                    {
+                        return WaitEnd::Unknown(error);
+                    }
+                    if outage.take().is_some() {
+                        observe(WaitEvent::Recovered);
+                    }
+                    interval = options.poll_initial.max(Duration::from_millis(10));
+                } else {
+                    let (since_instant, since) =
+                        *outage.get_or_insert((Instant::now(), SystemTime::now()));
+                    observe(WaitEvent::Outage {
+                        since,
+                        error: &error,
+                    });
+                    if since_instant.elapsed() >= options.outage_limit {
+                        return WaitEnd::OutageExceeded(error);
+                    }
+                    interval = options.poll_initial.max(Duration::from_millis(10));
                 }
-                let (started, since) = *outage.get_or_insert((Instant::now(), SystemTime::now()));
-                observe(WaitEvent::Outage {
-                    since,
-                    error: &error,
-                });
-                if started.elapsed() >= options.outage_limit {
-                    return WaitEnd::OutageExceeded(error);
-                }
-                interval = options.poll_initial.max(Duration::from_millis(10));
             }
         }
         tokio::select! {

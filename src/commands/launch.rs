@@ -12,7 +12,7 @@ use crate::error::{ExitStatus, HjobError};
 use crate::interrupt::Interrupts;
 use crate::job_records::{self, JobRecord};
 use crate::oozie::OozieClient;
-use crate::staging::{InProgress, StagedFile, hdfs_path, stage};
+use crate::staging::{InProgress, StagedFile, UploadRetry, hdfs_path, stage};
 use crate::state::{ResolvedCluster, StateClient};
 use crate::submit::{SubmitRequest, submit_once};
 use crate::timefmt::rfc3339;
@@ -59,6 +59,24 @@ pub fn provenance() -> BTreeMap<String, String> {
     props
 }
 
+/// Ends a run interrupted before its submit POST: removes the app dir and
+/// says that nothing was submitted.
+async fn interrupted_before_submit(
+    ctx: &Context<'_>,
+    webhdfs: &WebHdfsClient,
+    app_dir: &str,
+) -> anyhow::Result<ExitStatus> {
+    ctx.ui
+        .warn("interrupted while staging: removing partial files; nothing was submitted");
+    let _ = webhdfs.delete(app_dir, true).await;
+    if ctx.ui.is_json() {
+        ctx.ui.json(
+            &json!({"error": "interrupted while staging; nothing was submitted", "exit_code": 130}),
+        );
+    }
+    Ok(ExitStatus::Interrupted)
+}
+
 /// Stages, submits, and then detaches or waits.
 pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitStatus> {
     let user = ctx.settings.user.value.clone();
@@ -81,17 +99,12 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
         app_dir
     ));
     let staged = tokio::select! {
-        result = stage(&webhdfs, &launch.files, &app_dir, &launch.workflow_xml, ctx.ui, &in_progress) => result?,
+        result = stage(&webhdfs, &launch.files, &app_dir, &launch.workflow_xml, ctx.ui, &in_progress, UploadRetry::from_settings(&ctx.settings.http)) => result?,
         () = interrupts.wait() => {
-            ctx.ui.warn("interrupted while staging: removing partial files; nothing was submitted");
             if let Some(partial) = in_progress.current() {
                 let _ = webhdfs.delete(&partial, false).await;
             }
-            let _ = webhdfs.delete(&app_dir, true).await;
-            if ctx.ui.is_json() {
-                ctx.ui.json(&json!({"error": "interrupted while staging; nothing was submitted", "exit_code": 130}));
-            }
-            return Ok(ExitStatus::Interrupted);
+            return interrupted_before_submit(ctx, &webhdfs, &app_dir).await;
         }
     };
     tracing::info!(
@@ -130,8 +143,30 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
         submission_id: &launch.submission_id,
         tries: ctx.settings.http.retries,
         backoff: ctx.settings.http.backoff_initial,
+        backoff_max: ctx.settings.http.backoff_max,
     };
-    let submitted = submit_once(&oozie, &request, ctx.ui).await?;
+    // A Ctrl-C that came after staging but before the POST: nothing exists
+    // on Oozie yet, so stop here as during staging.
+    if interrupts.happened() {
+        return interrupted_before_submit(ctx, &webhdfs, &app_dir).await;
+    }
+    // A Ctrl-C during the POST cannot stop it half-way: say so at once
+    // (with what identifies the submission, should a second Ctrl-C follow),
+    // finish it, and let `attach` report the job's id with the hints.
+    let submit = submit_once(&oozie, &request, ctx.ui);
+    tokio::pin!(submit);
+    let submitted = tokio::select! {
+        biased;
+        result = &mut submit => result?,
+        () = interrupts.wait() => {
+            ctx.ui.warn(&format!(
+                "interrupted while submitting: waiting for Oozie's answer so the job's id is known \
+                 (Ctrl-C again to exit now; then find the job, app name {}, with `hjob list`)",
+                launch.app_name
+            ));
+            submit.await?
+        }
+    };
     let id = submitted.id;
     let attach_options = AttachOptions {
         timeout: launch.timeout,

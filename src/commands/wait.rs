@@ -138,8 +138,11 @@ pub async fn attach(
         }
         WaitEnd::Interrupted(last) => {
             if kill_on_interrupt {
+                // Said before the kill, so a second Ctrl-C (which exits at
+                // once) still leaves the id and the way back on screen.
                 ctx.ui.status(&format!(
-                    "interrupted: killing {id} (Ctrl-C again to leave it running)"
+                    "interrupted: killing {id} (Ctrl-C again to leave it running; \
+                     then `hjob wait {id}` re-attaches and `hjob kill {id}` stops it)"
                 ));
                 // A second Ctrl-C exits at once (see `interrupt`).
                 match oozie.kill(id).await {
@@ -163,6 +166,10 @@ pub async fn attach(
             );
             Ok(ExitStatus::Interrupted)
         }
+        WaitEnd::Unknown(error) => Err(error.context(HjobError::usage_hint(
+            format!("Oozie at {} has no job {id}", oozie.base_url()),
+            "check the id with `hjob list`; Oozie may have purged an old job",
+        ))),
         WaitEnd::OutageExceeded(error) => Err(error.context(HjobError::Service {
             service: crate::error::Service::Oozie,
             url: oozie.base_url().to_owned(),
