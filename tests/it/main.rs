@@ -3,6 +3,7 @@
 
 mod completions;
 mod e2e;
+mod faults;
 mod foundation;
 mod reliability;
 mod render;
