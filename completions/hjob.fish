@@ -322,7 +322,7 @@ complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_sub
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -f -a "use" -d 'Send ad hoc jobs to another cluster'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -f -a "set-cluster" -d 'Add or change a cluster\'s endpoints'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -f -a "remove-cluster" -d 'Remove a cluster (not the active one)'
-complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -f -a "audit" -d 'Show the last changes'
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -f -a "audit" -d 'Show the last changes, newest first'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from status" -l output -d 'Output format: human text, or exactly one JSON document on stdout' -r -f -a "human\t''
 json\t''"
@@ -427,7 +427,7 @@ complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcomm
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "use" -d 'Send ad hoc jobs to another cluster'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "set-cluster" -d 'Add or change a cluster\'s endpoints'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "remove-cluster" -d 'Remove a cluster (not the active one)'
-complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "audit" -d 'Show the last changes'
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "audit" -d 'Show the last changes, newest first'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l listen -d 'Address to listen on' -r
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l store -d 'The JSON store file' -r -F
@@ -578,7 +578,7 @@ complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcomma
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "use" -d 'Send ad hoc jobs to another cluster'
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "set-cluster" -d 'Add or change a cluster\'s endpoints'
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "remove-cluster" -d 'Remove a cluster (not the active one)'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "audit" -d 'Show the last changes'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "audit" -d 'Show the last changes, newest first'
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print each resolved value and the layer it came from'
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'List the config files consulted, lowest layer first'
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from templates" -f -a "list" -d 'List the available job kinds and where their templates come from'

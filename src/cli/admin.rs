@@ -16,18 +16,40 @@ use clap::{Args, Subcommand};
 The token comes from HJOB_ADMIN_TOKEN or the config key admin_token_file.")]
 pub enum AdminCommand {
     /// Show the whole state document.
+    #[command(
+        after_help = "Examples:\n  hjob admin status\n  hjob admin status --output json | jq .version"
+    )]
     Status,
     /// Stop ad hoc submission everywhere, with a message for users.
+    #[command(
+        after_help = "Examples:\n  hjob admin disable --message 'Basset NameNode upgrade' --until 2h\n  hjob admin disable --message 'Upgrade' --until 2026-11-22T14:00:00Z --yes   # scripts need --yes"
+    )]
     Disable(DisableArgs),
     /// Allow ad hoc submission again.
+    #[command(
+        after_help = "Examples:\n  hjob admin enable\n  hjob admin enable --message 'Basset is back; pug stays active until Monday'"
+    )]
     Enable(EnableArgs),
     /// Send ad hoc jobs to another cluster.
+    #[command(
+        after_help = "Examples:\n  hjob admin use basset\n  hjob admin use pug --yes   # scripts need --yes"
+    )]
     Use(UseArgs),
     /// Add or change a cluster's endpoints.
+    #[command(after_help = "Examples:
+  hjob admin set-cluster pug --oozie-url http://pug-oozie:11000/oozie --webhdfs-url http://pug-nn:9870/webhdfs/v1 \\
+      --name-node hdfs://pug-nn:8020 --job-tracker pug-rm:8032 --yarn-url http://pug-rm:8088 --queue adhoc
+  hjob admin set-cluster pug --queue etl      # change one field of an existing cluster
+
+A new cluster needs --oozie-url, --webhdfs-url, --name-node and --job-tracker.")]
     SetCluster(SetClusterArgs),
     /// Remove a cluster (not the active one).
+    #[command(after_help = "Examples:\n  hjob admin remove-cluster pug")]
     RemoveCluster(RemoveClusterArgs),
-    /// Show the last changes.
+    /// Show the last changes, newest first.
+    #[command(
+        after_help = "Examples:\n  hjob admin audit\n  hjob admin audit --limit 100 --output json"
+    )]
     Audit(AuditArgs),
 }
 

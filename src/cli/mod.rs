@@ -219,8 +219,14 @@ pub struct StateServerArgs {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print each resolved value and the layer it came from.
+    #[command(
+        after_help = "Examples:\n  hjob config show\n  hjob --state-url http://localhost:8470 config show   # flags are a layer too\n  hjob config show --output json | jq '.values[] | select(.key == \"state_url\")'"
+    )]
     Show,
     /// List the config files consulted, lowest layer first.
+    #[command(
+        after_help = "Examples:\n  hjob config path\n  HJOB_CONFIG=./team.toml hjob config path"
+    )]
     Path,
 }
 
@@ -228,8 +234,12 @@ pub enum ConfigCommand {
 #[derive(Debug, Subcommand)]
 pub enum TemplatesCommand {
     /// List the available job kinds and where their templates come from.
+    #[command(after_help = "Examples:\n  hjob templates list")]
     List,
     /// Print a kind's template source.
+    #[command(
+        after_help = "Examples:\n  hjob templates show shell\n  hjob templates show spark > ~/.config/hjob/templates/myspark.xml.tera   # then edit, and run as `hjob run myspark`"
+    )]
     Show {
         /// The job kind.
         kind: String,
