@@ -1,57 +1,121 @@
 #!/usr/bin/env bash
 # install.sh - build hjob and hjob-sandbox and install them, with shell
 # completions and the man page, under ${PREFIX:-$HOME/.local}. Safe to run
-# again: it overwrites what it installed before.
+# again: it replaces what it installed before and says what changed.
 #
 #   ./install.sh                      build (release) and install
 #   PREFIX=/usr/local ./install.sh    install elsewhere
+#   ./install.sh --from DIR           install binaries already built in DIR (no build)
 #   ./install.sh --regen-completions  rewrite completions/ from the CLI (for developers)
+#
+# Installed files:
+#   $PREFIX/bin/hjob, $PREFIX/bin/hjob-sandbox
+#   $PREFIX/share/bash-completion/completions/hjob
+#   $PREFIX/share/zsh/site-functions/_hjob
+#   $PREFIX/share/fish/vendor_completions.d/hjob.fish
+#   $PREFIX/share/man/man1/hjob.1
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 say() { printf 'install.sh: %s\n' "$*"; }
 die() { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }
 
-command -v cargo >/dev/null 2>&1 || die "cargo not found; install Rust from https://rustup.rs (or your distribution's rustup package) and run this again"
+need_cargo() {
+    command -v cargo >/dev/null 2>&1 ||
+        die "cargo not found; install Rust from https://rustup.rs (or your distribution's rustup package) and run this again"
+}
 
-regen_completions() {
-    local hjob="$1"
-    mkdir -p completions
-    "$hjob" completions bash > completions/hjob.bash
-    "$hjob" completions zsh > completions/_hjob
-    "$hjob" completions fish > completions/hjob.fish
-    "$hjob" man > completions/hjob.1
-    say "wrote completions/hjob.bash, completions/_hjob, completions/hjob.fish and completions/hjob.1"
+# Where cargo puts binaries: honours CARGO_TARGET_DIR and .cargo/config.
+target_dir() {
+    local dir
+    dir=$(cargo metadata --no-deps --format-version 1 2>/dev/null |
+        sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+    printf '%s\n' "${dir:-${CARGO_TARGET_DIR:-target}}"
+}
+
+# put SRC DEST MODE: installs SRC as DEST and says whether anything changed.
+put() {
+    local src="$1" dest="$2" mode="$3"
+    if [ -f "$dest" ] && cmp -s "$src" "$dest"; then
+        say "unchanged  $dest"
+    else
+        install -m "$mode" "$src" "$dest"
+        say "installed  $dest"
+    fi
+}
+
+# generate HJOB ARGS... DEST: writes `HJOB ARGS...` output to DEST via a temp
+# file, so a failure never leaves a half-written file behind.
+generate() {
+    local hjob="$1" dest="${*: -1}" tmp
+    local args=("${@:2:$#-2}")
+    tmp=$(mktemp)
+    if ! "$hjob" "${args[@]}" >"$tmp"; then
+        rm -f "$tmp"
+        die "'hjob ${args[*]}' failed"
+    fi
+    put "$tmp" "$dest" 644
+    rm -f "$tmp"
 }
 
 if [ "${1:-}" = "--regen-completions" ]; then
-    cargo build --quiet -p hjob
-    regen_completions target/debug/hjob
+    [ $# -eq 1 ] || die "--regen-completions takes no other argument"
+    need_cargo
+    cargo build --quiet --locked -p hjob
+    hjob="$(target_dir)/debug/hjob"
+    mkdir -p completions
+    generate "$hjob" completions bash completions/hjob.bash
+    generate "$hjob" completions zsh completions/_hjob
+    generate "$hjob" completions fish completions/hjob.fish
+    generate "$hjob" man completions/hjob.1
+    say "now commit completions/"
     exit 0
 fi
-[ $# -eq 0 ] || die "unknown argument $1 (see the comment at the top of install.sh)"
+
+case "${1:-}" in
+    --from)
+        [ $# -eq 2 ] || die "--from needs one directory, e.g. ./install.sh --from target/release"
+        bin_dir="$2"
+        [ -x "$bin_dir/hjob" ] || die "$bin_dir/hjob does not exist or is not executable"
+        ;;
+    "")
+        need_cargo
+        say "building hjob and hjob-sandbox (release; the first build takes a few minutes)"
+        if ! cargo build --release --locked -p hjob -p hjob-sandbox; then
+            say "building both failed; building hjob alone"
+            cargo build --release --locked -p hjob || die "the build failed (see cargo's messages above)"
+        fi
+        bin_dir="$(target_dir)/release"
+        ;;
+    *) die "unknown argument $1 (see the comment at the top of install.sh)" ;;
+esac
 
 prefix="${PREFIX:-$HOME/.local}"
-say "building hjob and hjob-sandbox (release; the first build takes a few minutes)"
-cargo build --release --locked -p hjob -p hjob-sandbox
-
+share="$prefix/share"
 install -d "$prefix/bin" \
-    "$prefix/share/bash-completion/completions" \
-    "$prefix/share/zsh/site-functions" \
-    "$prefix/share/fish/vendor_completions.d" \
-    "$prefix/share/man/man1"
-install -m 755 target/release/hjob "$prefix/bin/hjob"
-install -m 755 target/release/hjob-sandbox "$prefix/bin/hjob-sandbox"
-say "installed $prefix/bin/hjob and $prefix/bin/hjob-sandbox"
+    "$share/bash-completion/completions" \
+    "$share/zsh/site-functions" \
+    "$share/fish/vendor_completions.d" \
+    "$share/man/man1"
 
-target/release/hjob completions bash > "$prefix/share/bash-completion/completions/hjob"
-target/release/hjob completions zsh > "$prefix/share/zsh/site-functions/_hjob"
-target/release/hjob completions fish > "$prefix/share/fish/vendor_completions.d/hjob.fish"
-target/release/hjob man > "$prefix/share/man/man1/hjob.1"
-say "installed completions (bash, zsh, fish) and the man page under $prefix/share"
+put "$bin_dir/hjob" "$prefix/bin/hjob" 755
+if [ -x "$bin_dir/hjob-sandbox" ]; then
+    put "$bin_dir/hjob-sandbox" "$prefix/bin/hjob-sandbox" 755
+else
+    say "skipped    hjob-sandbox: no $bin_dir/hjob-sandbox was built (hjob itself does not need it)"
+fi
+
+hjob="$prefix/bin/hjob"
+generate "$hjob" completions bash "$share/bash-completion/completions/hjob"
+generate "$hjob" completions zsh "$share/zsh/site-functions/_hjob"
+generate "$hjob" completions fish "$share/fish/vendor_completions.d/hjob.fish"
+generate "$hjob" man "$share/man/man1/hjob.1"
 
 case ":$PATH:" in
     *":$prefix/bin:"*) ;;
-    *) say "note: $prefix/bin is not on your PATH; add it, e.g. echo 'export PATH=\"$prefix/bin:\$PATH\"' >> ~/.bashrc" ;;
+    *)
+        say "note: $prefix/bin is not on your PATH; add it, for example:"
+        say "      echo 'export PATH=\"$prefix/bin:\$PATH\"' >> ~/.bashrc"
+        ;;
 esac
-say "done: try 'hjob --help', or the sandbox quick start in README.md"
+say "done: $("$hjob" --version); try 'hjob --help', or the sandbox quick start in README.md"

@@ -5,6 +5,7 @@ mod completions;
 mod e2e;
 mod faults;
 mod foundation;
+mod install;
 mod reliability;
 mod render;
 mod webhdfs_client;
