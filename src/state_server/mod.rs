@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{Query, Request, State};
+use axum::extract::{FromRequest, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -44,7 +44,7 @@ pub fn router_for(store: Arc<Store>) -> Router {
         .route("/v1/state", get(get_state).put(put_state))
         .route("/v1/audit", get(get_audit))
         .route("/healthz", get(healthz))
-        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(access_log))
         .with_state(store)
 }
@@ -106,7 +106,12 @@ fn parse_etag(value: &str) -> Option<u64> {
     value.trim_matches('"').parse().ok()
 }
 
-async fn put_state(State(store): State<Arc<Store>>, headers: HeaderMap, body: Bytes) -> Response {
+/// `PUT /v1/state`. The token and `If-Match` are checked before the body
+/// is read, and the body is read only up to [`MAX_BODY_BYTES`] (the
+/// `DefaultBodyLimit` layer stops the stream there), so no one can make the
+/// server buffer a huge body.
+async fn put_state(State(store): State<Arc<Store>>, request: Request) -> Response {
+    let headers = request.headers();
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -119,16 +124,6 @@ async fn put_state(State(store): State<Arc<Store>>, headers: HeaderMap, body: By
         )
             .into_response();
     };
-    if body.len() > MAX_BODY_BYTES {
-        return error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "body of {} bytes exceeds the limit of {MAX_BODY_BYTES}",
-                body.len()
-            ),
-            None,
-        );
-    }
     let Some(if_match) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) else {
         return error(
             StatusCode::PRECONDITION_REQUIRED,
@@ -148,6 +143,23 @@ async fn put_state(State(store): State<Arc<Store>>, headers: HeaderMap, body: By
                     None,
                 );
             }
+        }
+    };
+    let body = match Bytes::from_request(request, &()).await {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("the body exceeds the limit of {MAX_BODY_BYTES} bytes"),
+                None,
+            );
+        }
+        Err(rejection) => {
+            return error(
+                rejection.status(),
+                format!("cannot read the body: {}", rejection.body_text()),
+                None,
+            );
         }
     };
     let value: serde_json::Value = match serde_json::from_slice(&body) {

@@ -243,17 +243,17 @@ fn describe_changes(old: &StateDocument, new: &StateDocument) -> Vec<String> {
             old.submission.enabled, new.submission.enabled
         ));
     }
-    if old.submission.message != new.submission.message {
-        changes.push(format!(
-            "submission.message: {:?} -> {:?}",
-            old.submission.message, new.submission.message
-        ));
-    }
-    if old.submission.until != new.submission.until {
-        changes.push(format!(
-            "submission.until: {:?} -> {:?}",
-            old.submission.until, new.submission.until
-        ));
+    for (field, before, after) in [
+        ("message", &old.submission.message, &new.submission.message),
+        ("until", &old.submission.until, &new.submission.until),
+    ] {
+        if before != after {
+            changes.push(format!(
+                "submission.{field}: {} -> {}",
+                optional(before),
+                optional(after)
+            ));
+        }
     }
     for (name, cluster) in &new.clusters {
         match old.clusters.get(name) {
@@ -271,6 +271,13 @@ fn describe_changes(old: &StateDocument, new: &StateDocument) -> Vec<String> {
         changes.push("no field changed".into());
     }
     changes
+}
+
+/// An optional text field as people read it: quoted, or `(none)`.
+fn optional(value: &Option<String>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "(none)".to_owned(), |v| format!("{v:?}"))
 }
 
 /// Writes a file so that a crash at any point leaves either the old or the

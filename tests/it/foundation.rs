@@ -499,6 +499,14 @@ fn admin_commands_validate_before_changing_anything() {
     );
     let audit = server.admin(&["audit", "--output", "json"]);
     assert_eq!(json_doc(&audit)["entries"][0]["by"], "alice");
+    // The audit says what changed, in words people read.
+    let audit = text(&server.admin(&["audit"]).stdout);
+    assert!(
+        audit.contains("submission.enabled: true -> false")
+            && audit.contains("submission.message: (none) -> \"upgrade\"")
+            && audit.contains("submission.until: (none) -> \"2026-11-22T14:00:00Z\""),
+        "{audit}"
+    );
 }
 
 /// Serves a fixed `/v1/state` answer; returns the base URL.
@@ -755,4 +763,58 @@ fn the_state_server_stops_gracefully_on_sigterm() {
     assert_eq!(exit.code(), Some(0));
     std::thread::sleep(Duration::from_millis(50));
     assert!(server.log.lock().unwrap().contains("stopped"));
+}
+
+/// Sends a raw HTTP/1.1 request head declaring `content_length`, then only
+/// `send` bytes of body, and returns the status line of the answer. A server
+/// that buffered the declared body first would never answer.
+fn raw_put_status(url: &str, token: Option<&str>, content_length: u64, send: usize) -> String {
+    use std::io::{Read, Write};
+    let addr = url.trim_start_matches("http://");
+    let mut socket = std::net::TcpStream::connect(addr).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    socket
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "PUT /v1/state HTTP/1.1\r\nHost: {addr}\r\n{auth}If-Match: \"1\"\r\nContent-Type: application/json\r\nContent-Length: {content_length}\r\n\r\n"
+    );
+    socket.write_all(head.as_bytes()).unwrap();
+    // The server may answer and close before taking it all; that is the point.
+    let _ = socket.write_all(&vec![b' '; send]);
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !answer.windows(2).any(|w| w == b"\r\n") {
+        match socket.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(e) => panic!("no answer to a PUT declaring {content_length} bytes: {e}"),
+        }
+    }
+    text(&answer).lines().next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn the_state_server_never_buffers_an_oversized_or_unauthenticated_body() {
+    let server = StateServer::start(&[]);
+    let before = std::fs::read(server.store()).unwrap();
+    let started = Instant::now();
+    // 1 GiB declared, 300 KiB sent: 413 once the limit is passed.
+    let status = raw_put_status(&server.url, Some(TOKEN), 1 << 30, 300 * 1024);
+    assert!(status.starts_with("HTTP/1.1 413"), "{status}");
+    // No token: 401 before any of the body is read.
+    let status = raw_put_status(&server.url, None, 1 << 30, 0);
+    assert!(status.starts_with("HTTP/1.1 401"), "{status}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(std::fs::read(server.store()).unwrap(), before);
+    // And the server still serves.
+    assert_eq!(
+        request("GET", &format!("{}/healthz", server.url), &[], None).0,
+        200
+    );
 }
