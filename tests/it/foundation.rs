@@ -383,7 +383,23 @@ fn a_server_killed_mid_write_never_leaves_an_unparseable_store() {
                 }
             })
         });
-        std::thread::sleep(Duration::from_millis(40 + 13 * round));
+        // Kill only once this round's loop is really writing, then at a
+        // different moment of its write cycle each round.
+        let version_on_disk = || -> u64 {
+            serde_json::from_slice::<Value>(&std::fs::read(&store).unwrap()).unwrap()["version"]
+                .as_u64()
+                .unwrap()
+        };
+        let before = version_on_disk();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while version_on_disk() == before {
+            assert!(
+                Instant::now() < deadline,
+                "round {round}: no write happened"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        std::thread::sleep(Duration::from_millis(7 * round));
         let mut server = server;
         // SIGKILL: no chance to clean up.
         server.child.kill().unwrap();
@@ -392,12 +408,11 @@ fn a_server_killed_mid_write_never_leaves_an_unparseable_store() {
         let text = std::fs::read_to_string(&store).unwrap();
         let doc: Value = serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("round {round}: unparseable store ({e}):\n{text}"));
-        assert!(doc["version"].as_u64().unwrap() >= 1);
+        assert!(doc["version"].as_u64().unwrap() > before);
         for line in std::fs::read_to_string(dir_of(&store).join("state.json.audit.jsonl"))
             .unwrap_or_default()
             .lines()
             .filter(|l| !l.is_empty())
-            .take(5)
         {
             let _: Value = serde_json::from_str(line).unwrap();
         }
@@ -817,4 +832,122 @@ fn the_state_server_never_buffers_an_oversized_or_unauthenticated_body() {
         request("GET", &format!("{}/healthz", server.url), &[], None).0,
         200
     );
+}
+
+/// A stand-in for every cluster service (Oozie, WebHDFS, YARN): answers 503
+/// to anything and records `METHOD path` of each request.
+struct Recorder {
+    url: String,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Recorder {
+    fn start() -> Recorder {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            block_on(async move {
+                let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
+                    let log = log.clone();
+                    async move {
+                        log.lock().unwrap().push(format!(
+                            "{} {}",
+                            request.method(),
+                            request.uri().path()
+                        ));
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE
+                    }
+                });
+                axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), app)
+                    .await
+                    .unwrap();
+            });
+        });
+        Recorder { url, seen }
+    }
+
+    fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+#[test]
+fn a_disabled_switch_exits_3_with_message_and_until_and_calls_no_cluster_service() {
+    let recorder = Recorder::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = seed(9);
+    doc["clusters"]["pug"] = json!({
+        "oozie_url": format!("{}/oozie", recorder.url),
+        "webhdfs_url": format!("{}/webhdfs/v1", recorder.url),
+        "name_node": "hdfs://127.0.0.1:8020",
+        "job_tracker": "127.0.0.1:8032",
+        "yarn_url": recorder.url,
+    });
+    std::fs::write(dir.path().join("seed.json"), doc.to_string()).unwrap();
+    std::fs::write(dir.path().join("tokens"), format!("alice:{TOKEN}\n")).unwrap();
+    let server = StateServer::start_in(dir, &[]);
+    let off = server.admin(&[
+        "disable",
+        "--message",
+        "Pug NameNode upgrade",
+        "--until",
+        "2h",
+        "--yes",
+    ]);
+    assert!(off.status.success(), "{}", text(&off.stderr));
+    let until = json_doc(&server.admin(&["status", "--output", "json"]))["submission"]["until"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let config = server.dir.path().join("fast.toml");
+    std::fs::write(
+        &config,
+        "[http]\ntimeout = \"500ms\"\nbackoff_initial = \"10ms\"\nretries = 1\nstate_deadline = \"2s\"\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        hjob(server.dir.path())
+            .env("HJOB_STATE_URL", &server.url)
+            .env("HJOB_CONFIG", &config)
+            .arg("run")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for args in [
+        &["shell", "--", "echo", "hi"][..],
+        &["shell", "--detach", "--", "echo", "hi"],
+        // The state comes first: a missing jar is not even looked at.
+        &["java", "--jar", "/nonexistent/etl.jar", "--main-class", "X"],
+    ] {
+        let out = run(args);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {err}");
+        assert!(err.contains("Pug NameNode upgrade"), "{err}");
+        assert!(err.contains(&until), "{until} not in: {err}");
+        assert!(
+            err.contains("(in 1h 59m") || err.contains("(in 2h"),
+            "{err}"
+        );
+        assert!(text(&out.stdout).is_empty());
+    }
+    let out = run(&["shell", "--output", "json", "--", "echo", "hi"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(json_doc(&out)["error"]["exit_code"], 3);
+    assert_eq!(
+        recorder.seen(),
+        Vec::<String>::new(),
+        "a cluster service was called"
+    );
+
+    // The recorder is really where jobs would go: once enabled, a run calls it.
+    let on = server.admin(&["enable"]);
+    assert!(on.status.success(), "{}", text(&on.stderr));
+    let out = run(&["shell", "--detach", "--", "echo", "hi"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert_ne!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(!recorder.seen().is_empty());
 }
