@@ -323,13 +323,17 @@ fn parse_file(path: &Path, text: &str) -> Result<ConfigFile, HjobError> {
         ));
     }
     toml::from_str::<ConfigFile>(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-        let location = line.map(|l| format!(":{l}")).unwrap_or_default();
+        let start = e.span().map(|span| span.start);
+        let location = start
+            .map(|at| format!(":{}", line_at(text, at)))
+            .unwrap_or_default();
+        let key = start
+            .and_then(|at| key_at(text, at))
+            .map(|key| format!("`{key}`: "))
+            .unwrap_or_default();
         HjobError::usage_hint(
             format!(
-                "invalid config file {}{location}: {}",
+                "invalid config file {}{location}: {key}{}",
                 path.display(),
                 e.message()
             ),
@@ -410,7 +414,10 @@ impl Merged {
             };
             let value = parse_duration(&text).map_err(|_| {
                 HjobError::usage_hint(
-                    format!("invalid duration for `{key}` in {source}: {text:?}"),
+                    format!(
+                        "invalid duration for `{key}` in {}: {text:?}",
+                        located(&source, key)
+                    ),
                     "use a duration such as \"500ms\", \"10s\", \"2m\" or \"1h 30m\"",
                 )
             })?;
@@ -455,7 +462,8 @@ impl Merged {
             return Err(HjobError::usage_hint(
                 format!(
                     "invalid workflow_schema {:?} in {}",
-                    workflow_schema.value, workflow_schema.source
+                    workflow_schema.value,
+                    located(&workflow_schema.source, "workflow_schema")
                 ),
                 "use \"0.5\" (Oozie 4.3 and 5.x) or \"1.0\" (Oozie 5.x only)",
             ));
@@ -568,6 +576,69 @@ fn merge_override(base: &mut ClusterOverride, overlay: ClusterOverride) {
     );
 }
 
+/// Where a value came from, for an error message: `file:line` when it came
+/// from a config file and the key's line can be found, else the source.
+fn located(source: &Source, key: &str) -> String {
+    match source {
+        Source::File(path) => match line_of(path, key) {
+            Some(line) => format!("{}:{line}", path.display()),
+            None => path.display().to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// The 1-based line of a dotted key (`http.timeout`,
+/// `clusters.pug.oozie_url`) in a TOML file. Only called on the error path,
+/// so reading the file again costs nothing that matters.
+fn line_of(path: &Path, key: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let document = toml::de::DeTable::parse(&text).ok()?;
+    let mut table = document.get_ref();
+    let mut parts = key.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let (_, value) = table.iter().find(|(k, _)| k.get_ref() == part)?;
+        if parts.peek().is_none() {
+            return Some(line_at(&text, value.span().start));
+        }
+        match value.get_ref() {
+            toml::de::DeValue::Table(inner) => table = inner,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The 1-based line of a byte offset.
+fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// The dotted key whose name or value covers a byte offset (where a parse
+/// error points), so a type error names its key.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    fn walk(table: &toml::de::DeTable<'_>, offset: usize, prefix: &str) -> Option<String> {
+        for (key, value) in table.iter() {
+            let path = format!("{prefix}{}", key.get_ref());
+            if let toml::de::DeValue::Table(inner) = value.get_ref()
+                && let Some(found) = walk(inner, offset, &format!("{path}."))
+            {
+                return Some(found);
+            }
+            if key.span().contains(&offset) || value.span().contains(&offset) {
+                return Some(path);
+            }
+        }
+        None
+    }
+    let document = toml::de::DeTable::parse(text).ok()?;
+    walk(document.get_ref(), offset, "")
+}
+
 /// Parses a duration such as `10s`, `500ms` or `1h 30m` (humantime syntax).
 pub fn parse_duration(text: &str) -> Result<Duration, humantime::DurationError> {
     humantime::parse_duration(text.trim())
@@ -577,7 +648,10 @@ pub fn parse_duration(text: &str) -> Result<Duration, humantime::DurationError> 
 pub fn validate_url(value: &str, key: &str, source: &Source) -> Result<url::Url, HjobError> {
     let invalid = |why: String| {
         HjobError::usage_hint(
-            format!("invalid URL for `{key}` ({source}): {value:?}: {why}"),
+            format!(
+                "invalid URL for `{key}` ({}): {value:?}: {why}",
+                located(source, key)
+            ),
             "use an absolute http(s) URL, for example http://state.example.com:8470",
         )
     };
@@ -628,7 +702,7 @@ fn validate_user(user: &Sourced<String>) -> Result<(), HjobError> {
         Err(HjobError::usage_hint(
             format!(
                 "invalid user name {name:?} (from {}): Hadoop accepts names matching [A-Za-z_][A-Za-z0-9._-]*",
-                user.source
+                located(&user.source, "user")
             ),
             "set HJOB_USER or `user` in the config to your Hadoop user name",
         ))
@@ -729,10 +803,26 @@ mod tests {
         assert!(err.to_string().contains("ftp"));
         assert!(err.hint().unwrap().contains("http://"));
 
-        let cfg = write(dir.path(), "d.toml", "[wait]\npoll_max = \"often\"\n");
+        let cfg = write(
+            dir.path(),
+            "d.toml",
+            "user = \"a\"\n\n[wait]\npoll_max = \"often\"\n",
+        );
         let env = Env::from_pairs([("HJOB_CONFIG", cfg.to_str().unwrap())]);
         let err = load(&env, &FlagOverrides::default()).unwrap_err();
         assert!(err.to_string().contains("wait.poll_max"), "{err}");
+        assert!(err.to_string().contains("d.toml:4"), "{err}");
+
+        let cfg = write(
+            dir.path(),
+            "e.toml",
+            "[clusters.pug]\nqueue = \"q\"\noozie_url = \"pug:11000\"\n",
+        );
+        let env = Env::from_pairs([("HJOB_CONFIG", cfg.to_str().unwrap())]);
+        let err = load(&env, &FlagOverrides::default()).unwrap_err();
+        assert!(err.to_string().contains("e.toml:3"), "{err}");
+        assert!(err.to_string().contains("clusters.pug.oozie_url"), "{err}");
+        assert!(err.hint().unwrap().contains("http://"));
 
         let env = Env::from_pairs([("HJOB_USER", "Bad User")]);
         assert!(load(&env, &FlagOverrides::default()).is_err());

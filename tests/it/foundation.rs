@@ -745,6 +745,53 @@ fn config_layers_override_in_order_and_show_their_source() {
         err.contains("extra.toml:4") && err.contains("poll_intial"),
         "{err}"
     );
+    // A bad value: file, line and key, and an example of a good one.
+    for (content, needles) in [
+        (
+            "user = \"x\"\n[http]\ntimeout = \"soon\"\n",
+            &["extra.toml:3", "http.timeout", "\"10s\""][..],
+        ),
+        (
+            "\nstate_url = \"state.example.com\"\n",
+            &["extra.toml:2", "state_url", "http://state.example.com:8470"],
+        ),
+        (
+            "state_url = [1]\n",
+            &["extra.toml:1", "state_url", "invalid type"],
+        ),
+    ] {
+        std::fs::write(&extra, content).unwrap();
+        let out = base(h)
+            .env("HJOB_CONFIG", &extra)
+            .args(["cluster"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = text(&out.stderr);
+        for needle in needles {
+            assert!(err.contains(needle), "{needle:?} not in: {err}");
+        }
+    }
+    // Bad values from the environment or a flag name their source and show an example.
+    let out = base(h)
+        .env("HJOB_STATE_URL", "localhost:8470")
+        .args(["cluster"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("env HJOB_STATE_URL") && err.contains("http://state.example.com:8470"),
+        "{err}"
+    );
+    // An unreadable file: exit 2 naming it.
+    let out = base(h)
+        .env("HJOB_CONFIG", h.join("missing.toml"))
+        .args(["cluster"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("missing.toml"));
 }
 
 #[test]
