@@ -998,3 +998,44 @@ fn a_disabled_switch_exits_3_with_message_and_until_and_calls_no_cluster_service
     assert_ne!(out.status.code(), Some(3), "{}", text(&out.stderr));
     assert!(!recorder.seen().is_empty());
 }
+
+#[test]
+fn admin_reads_its_token_from_admin_token_file() {
+    let server = StateServer::start(&[]);
+    let token_file = server.dir.path().join("admin-token");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let config = server.dir.path().join("admin.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "admin_token_file = {:?}\n",
+            token_file.display().to_string()
+        ),
+    )
+    .unwrap();
+    let admin = |args: &[&str]| {
+        hjob(server.dir.path())
+            .env("HJOB_STATE_URL", &server.url)
+            .env("HJOB_CONFIG", &config)
+            .arg("admin")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = admin(&["use", "pug", "--yes", "--output", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(json_doc(&out)["version"], 2);
+    let status = json_doc(&admin(&["status", "--output", "json"]));
+    assert_eq!(status["updated_by"], "alice");
+    // A token file that is gone: exit 2 naming it, nothing sent.
+    std::fs::remove_file(&token_file).unwrap();
+    let out = admin(&["enable"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("admin-token"),
+        "{}",
+        text(&out.stderr)
+    );
+    let log = server.log.lock().unwrap().clone();
+    assert!(!log.contains(TOKEN), "{log}");
+}
