@@ -526,17 +526,22 @@ fn admin_commands_validate_before_changing_anything() {
 
 /// Serves a fixed `/v1/state` answer; returns the base URL.
 fn static_state(status: u16, body: &'static str) -> String {
+    serve(axum::Router::new().route(
+        "/v1/state",
+        axum::routing::get(move || async move {
+            (axum::http::StatusCode::from_u16(status).unwrap(), body)
+        }),
+    ))
+}
+
+/// Serves `app` on 127.0.0.1:0 from a thread with its own runtime; returns
+/// the base URL.
+fn serve(app: axum::Router) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
         block_on(async move {
-            let app = axum::Router::new().route(
-                "/v1/state",
-                axum::routing::get(move || async move {
-                    (axum::http::StatusCode::from_u16(status).unwrap(), body)
-                }),
-            );
             axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), app)
                 .await
                 .unwrap();
@@ -890,29 +895,18 @@ struct Recorder {
 
 impl Recorder {
     fn start() -> Recorder {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let log = seen.clone();
-        std::thread::spawn(move || {
-            block_on(async move {
-                let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
-                    let log = log.clone();
-                    async move {
-                        log.lock().unwrap().push(format!(
-                            "{} {}",
-                            request.method(),
-                            request.uri().path()
-                        ));
-                        axum::http::StatusCode::SERVICE_UNAVAILABLE
-                    }
-                });
-                axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), app)
-                    .await
-                    .unwrap();
-            });
-        });
+        let url = serve(
+            axum::Router::new().fallback(move |request: axum::extract::Request| {
+                let log = log.clone();
+                async move {
+                    let line = format!("{} {}", request.method(), request.uri().path());
+                    log.lock().unwrap().push(line);
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE
+                }
+            }),
+        );
         Recorder { url, seen }
     }
 
