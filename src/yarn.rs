@@ -170,25 +170,29 @@ impl YarnClient {
         }))
     }
 
-    /// The last `window` bytes of a container log and the file's length;
-    /// `None` when the NodeManager has no such log (yet, or any more).
-    pub async fn container_log_tail(
+    /// Fetches a framed container log from the container's NodeManager
+    /// (`size` as the NodeManager takes it: negative = the last bytes);
+    /// `None` when the NodeManager has no such log.
+    async fn framed_log(
         &self,
         container: &AmContainer,
         file: &str,
-        window: u64,
-    ) -> anyhow::Result<Option<LogTail>> {
+        size: Option<i64>,
+    ) -> anyhow::Result<Option<String>> {
         let node = &container.node_http_address;
         let node = if node.starts_with("http://") || node.starts_with("https://") {
             node.clone()
         } else {
             format!("http://{node}")
         };
-        let url = format!(
-            "{}/ws/v1/node/containerlogs/{}/{file}?size=-{window}",
+        let mut url = format!(
+            "{}/ws/v1/node/containerlogs/{}/{file}",
             node.trim_end_matches('/'),
             container.container_id
         );
+        if let Some(size) = size {
+            url.push_str(&format!("?size={size}"));
+        }
         let response = self
             .http
             .send_retrying(&url, None, || self.http.request(Method::GET, &url))
@@ -200,6 +204,21 @@ impl YarnClient {
             .text()
             .await
             .map_err(|e| self.http.transport_error(&url, &e))?;
+        Ok(Some(text))
+    }
+
+    /// The last `window` bytes of a container log and the file's length;
+    /// `None` when the NodeManager has no such log (yet, or any more).
+    pub async fn container_log_tail(
+        &self,
+        container: &AmContainer,
+        file: &str,
+        window: u64,
+    ) -> anyhow::Result<Option<LogTail>> {
+        let size = -i64::try_from(window).unwrap_or(i64::MAX);
+        let Some(text) = self.framed_log(container, file, Some(size)).await? else {
+            return Ok(None);
+        };
         if !text.contains("LogLength:") {
             // Nothing written yet: the NodeManager omits the header.
             return Ok(Some(LogTail {
@@ -217,29 +236,10 @@ impl YarnClient {
         container: &AmContainer,
         file: &str,
     ) -> anyhow::Result<Option<String>> {
-        let node = &container.node_http_address;
-        let node = if node.starts_with("http://") || node.starts_with("https://") {
-            node.clone()
-        } else {
-            format!("http://{node}")
-        };
-        let url = format!(
-            "{}/ws/v1/node/containerlogs/{}/{file}",
-            node.trim_end_matches('/'),
-            container.container_id
-        );
-        let response = self
-            .http
-            .send_retrying(&url, None, || self.http.request(Method::GET, &url))
-            .await?;
-        if !response.status().is_success() {
-            return Ok(None);
-        }
-        let text = response
-            .text()
-            .await
-            .map_err(|e| self.http.transport_error(&url, &e))?;
-        Ok(Some(strip_log_framing(&text)))
+        Ok(self
+            .framed_log(container, file, None)
+            .await?
+            .map(|text| strip_log_framing(&text)))
     }
 }
 
