@@ -173,19 +173,20 @@ pub async fn stage(
 /// Whether an upload error is worth sending the file again for: a dropped
 /// connection (no status at all), or a status the HTTP layer retries.
 fn is_worth_retrying(error: &anyhow::Error) -> bool {
-    error.chain().any(|c| {
-        c.downcast_ref::<HjobError>().is_some_and(|e| match e {
-            HjobError::Service { message, .. } => match message.strip_prefix("HTTP ") {
-                None => true,
-                Some(rest) => rest
-                    .get(..3)
-                    .and_then(|code| code.parse::<u16>().ok())
-                    .and_then(|code| reqwest::StatusCode::from_u16(code).ok())
-                    .is_some_and(crate::http::is_retryable_status),
-            },
-            _ => false,
+    crate::webhdfs::is_safe_mode(error)
+        || error.chain().any(|c| {
+            c.downcast_ref::<HjobError>().is_some_and(|e| match e {
+                HjobError::Service { message, .. } => match message.strip_prefix("HTTP ") {
+                    None => true,
+                    Some(rest) => rest
+                        .get(..3)
+                        .and_then(|code| code.parse::<u16>().ok())
+                        .and_then(|code| reqwest::StatusCode::from_u16(code).ok())
+                        .is_some_and(crate::http::is_retryable_status),
+                },
+                _ => false,
+            })
         })
-    })
 }
 
 /// A name beside `path` that no other upload uses.

@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::config::HttpSettings;
 use crate::error::{HjobError, Service};
-use crate::http::{Auth, Http, redact_url};
+use crate::http::{Auth, Http, jitter, next_delay, redact_url};
 
 /// The fields of a FileStatus hjob uses (others are ignored).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -122,17 +122,40 @@ impl WebHdfsClient {
     ) -> anyhow::Error {
         let status = response.status();
         let body = response.text().await.unwrap_or_default();
-        match serde_json::from_str::<RemoteExceptionBody>(&body) {
+        self.error_from_body(url, path, status, &body)
+    }
+
+    /// Like [`WebHdfsClient::error_from`], for an answer already read.
+    ///
+    /// A permission error is the user's or the config's to fix (exit 2, no
+    /// retry); anything else the server said is a service error (exit 4).
+    fn error_from_body(
+        &self,
+        url: &str,
+        path: &str,
+        status: StatusCode,
+        body: &str,
+    ) -> anyhow::Error {
+        match serde_json::from_str::<RemoteExceptionBody>(body) {
             Ok(parsed) => {
-                let remote = parsed.remote;
+                let mut remote = parsed.remote;
+                // DataNodes append the Java stack trace to the message.
+                if let Some(at) = remote.message.find("\n\tat ") {
+                    remote.message.truncate(at);
+                }
                 let hint = match remote.exception.as_str() {
-                    "AccessControlException" | "SecurityException" => Some(format!(
-                        "user {:?} may not write {path}; check HJOB_USER and the HDFS permissions of its parent directory",
-                        self.user
-                    )),
+                    "AccessControlException" | "SecurityException" => {
+                        let home = format!("/user/{}", self.user);
+                        let message = format!("HDFS refused {path} to user {:?}: {}", self.user, remote.message);
+                        let hint = format!(
+                            "hjob stages under {home}/.hjob: check that {home} exists and belongs to {:?} (an HDFS admin creates it), or set HJOB_USER to your Hadoop user",
+                            self.user
+                        );
+                        return anyhow::Error::new(remote).context(HjobError::usage_hint(message, hint));
+                    }
                     "FileAlreadyExistsException" => Some(format!("{path} already exists")),
                     "StandbyException" => Some("this NameNode is the standby; point webhdfs_url at the active NameNode or at HttpFS/Knox".into()),
-                    "SafeModeException" | "RetriableException" => Some("HDFS is in safe mode; try again later".into()),
+                    "SafeModeException" | "RetriableException" => Some("HDFS is in safe mode (hjob retried); try again when it has left safe mode".into()),
                     "IllegalArgumentException" if remote.message.contains("user") => Some("set HJOB_USER to a valid Hadoop user name".into()),
                     _ => None,
                 };
@@ -144,30 +167,72 @@ impl WebHdfsClient {
                 };
                 anyhow::Error::new(remote).context(service)
             }
-            Err(_) => self.http.status_error(url, status, &body).into(),
+            Err(_) => self.http.status_error(url, status, body).into(),
+        }
+    }
+
+    /// Sends a NameNode call, retried as the HTTP layer retries idempotent
+    /// calls and, like Hadoop's own clients, while the NameNode is in safe
+    /// mode (`SafeModeException`, or `RetriableException` with HA). Answers
+    /// below 400 are returned; errors come back mapped.
+    async fn send_namenode(
+        &self,
+        method: Method,
+        url: &str,
+        path: &str,
+        empty_body: bool,
+    ) -> anyhow::Result<reqwest::Response> {
+        let settings = self.http.settings();
+        let tries = settings.retries.max(1);
+        let mut delay = settings.backoff_initial.min(settings.backoff_max);
+        let mut attempt = 1;
+        loop {
+            let response = self
+                .http
+                .send_retrying(url, None, || {
+                    let request = self.http.request(method.clone(), url);
+                    if empty_body {
+                        request.header(reqwest::header::CONTENT_LENGTH, "0")
+                    } else {
+                        request
+                    }
+                })
+                .await?;
+            let status = response.status();
+            if status.as_u16() < 400 {
+                return Ok(response);
+            }
+            let body = response.text().await.unwrap_or_default();
+            let error = self.error_from_body(url, path, status, &body);
+            if attempt >= tries || !is_safe_mode(&error) {
+                return Err(error);
+            }
+            let wait = jitter(delay);
+            tracing::debug!(
+                "WebHDFS {}: NameNode in safe mode (try {attempt} of {tries}); retrying in {wait:?}",
+                redact_url(url)
+            );
+            tokio::time::sleep(wait).await;
+            delay = next_delay(delay, settings.backoff_max);
+            attempt += 1;
         }
     }
 
     /// Reads a path's status; `None` when it does not exist.
     pub async fn status(&self, path: &str) -> anyhow::Result<Option<FileStatus>> {
         let url = self.url(path, "GETFILESTATUS", &[]);
-        let response = self
-            .http
-            .send_retrying(&url, None, || self.http.request(Method::GET, &url))
-            .await?;
-        if response.status() == StatusCode::OK {
-            let body: FileStatusBody = response
-                .json()
-                .await
-                .map_err(|e| self.http.transport_error(&url, &e))?;
-            return Ok(Some(body.file_status));
+        match self.send_namenode(Method::GET, &url, path, false).await {
+            Ok(response) if response.status() == StatusCode::OK => {
+                let body: FileStatusBody = response
+                    .json()
+                    .await
+                    .map_err(|e| self.http.transport_error(&url, &e))?;
+                Ok(Some(body.file_status))
+            }
+            Ok(response) => Err(self.error_from(&url, path, response).await),
+            Err(error) if remote_exception(&error) == Some("FileNotFoundException") => Ok(None),
+            Err(error) => Err(error),
         }
-        let error = self.error_from(&url, path, response).await;
-        let not_found = error
-            .chain()
-            .filter_map(|c| c.downcast_ref::<RemoteException>())
-            .any(|r| r.exception == "FileNotFoundException");
-        if not_found { Ok(None) } else { Err(error) }
     }
 
     /// Creates a directory and its parents (true also when it exists).
@@ -205,10 +270,7 @@ impl WebHdfsClient {
 
     /// Sends an op whose answer is `{"boolean": …}` (MKDIRS, DELETE, RENAME).
     async fn boolean_op(&self, method: Method, url: &str, path: &str) -> anyhow::Result<bool> {
-        let response = self
-            .http
-            .send_retrying(url, None, || self.http.request(method.clone(), url))
-            .await?;
+        let response = self.send_namenode(method, url, path, false).await?;
         if response.status() != StatusCode::OK {
             return Err(self.error_from(url, path, response).await);
         }
@@ -229,14 +291,7 @@ impl WebHdfsClient {
                 ("permission", "644"),
             ],
         );
-        let response = self
-            .http
-            .send_retrying(&url, None, || {
-                self.http
-                    .request(Method::PUT, &url)
-                    .header(reqwest::header::CONTENT_LENGTH, "0")
-            })
-            .await?;
+        let response = self.send_namenode(Method::PUT, &url, path, true).await?;
         let status = response.status();
         if status.is_redirection() {
             let location = response
@@ -358,6 +413,24 @@ impl WebHdfsClient {
         }
         Err(self.error_from(location, path, response).await)
     }
+}
+
+/// The name of the RemoteException in an error's chain, if any.
+pub fn remote_exception(error: &anyhow::Error) -> Option<&str> {
+    error
+        .chain()
+        .find_map(|c| c.downcast_ref::<RemoteException>())
+        .map(|r| r.exception.as_str())
+}
+
+/// Whether an error is HDFS refusing a change while in safe mode: worth
+/// retrying, as Hadoop's own clients do. A NameNode in safe mode still
+/// answers CREATE's first step, so this also comes from the DataNode step.
+pub fn is_safe_mode(error: &anyhow::Error) -> bool {
+    matches!(
+        remote_exception(error),
+        Some("SafeModeException" | "RetriableException")
+    )
 }
 
 /// Size of one read from disk while uploading.

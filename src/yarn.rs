@@ -46,29 +46,44 @@ fn list_items(value: &Value) -> Vec<&Value> {
     }
 }
 
-/// Strips the NodeManager's framing (`Container: …` header up to
-/// `LogContents:`, and the `End of LogType:` trailer with its line of stars).
-/// When nothing was read the NodeManager omits the header, so the trailer is
-/// removed wherever it stands.
-pub fn strip_log_framing(text: &str) -> String {
-    let body = match text.find("\nLogContents:\n") {
-        Some(at) if text.starts_with("Container: ") => &text[at + "\nLogContents:\n".len()..],
-        _ => text,
-    };
-    let mut out = String::new();
-    let mut after_trailer = false;
-    for line in body.split_inclusive('\n') {
-        if line.starts_with("End of LogType:") {
-            after_trailer = true;
-            continue;
-        }
-        if after_trailer && (line.trim().is_empty() || line.trim().chars().all(|c| c == '*')) {
-            continue;
-        }
-        after_trailer = false;
-        out.push_str(line);
+/// The content of a framed NodeManager log answer. A real NodeManager
+/// (Hadoop 3.5, checked on the rig) frames a file as a `Container: …`
+/// header, `LogLength:N` (the whole file's length), `LogContents:`, then the
+/// bytes, then `End of LogType:<file>.` and a line of stars, with no newline
+/// of its own before the trailer. So the content is cut by length, never by
+/// looking for the trailer, which the file itself may contain.
+///
+/// `window` is the `size` asked for (`None`: the whole file); the NodeManager
+/// sends the last `min(window, LogLength)` bytes. When nothing was written
+/// the header is omitted and only the trailer comes: the content is empty.
+fn framed_content(text: &str, window: Option<u64>) -> Option<(u64, &str)> {
+    const CONTENTS: &str = "\nLogContents:\n";
+    if !text.starts_with("Container: ") {
+        return None;
     }
-    out
+    let at = text.find(CONTENTS)?;
+    let total = text[..at]
+        .lines()
+        .find_map(|l| l.strip_prefix("LogLength:"))
+        .and_then(|n| n.trim().parse::<u64>().ok())?;
+    let body = &text[at + CONTENTS.len()..];
+    let len = window.map_or(total, |w| w.min(total));
+    let mut end = usize::try_from(len).unwrap_or(usize::MAX).min(body.len());
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    Some((total, &body[..end]))
+}
+
+/// The content of a whole-file NodeManager log answer (framing removed).
+pub fn strip_log_framing(text: &str) -> String {
+    match framed_content(text, None) {
+        Some((_, content)) => content.to_owned(),
+        // No header: nothing written yet (only the trailer), or an answer
+        // from a server that does not frame (taken as is).
+        None if text.starts_with("End of LogType:") => String::new(),
+        None => text.to_owned(),
+    }
 }
 
 /// The last bytes of a container log and where they sit in the whole file.
@@ -98,18 +113,14 @@ impl LogTail {
     }
 }
 
-/// Parses a framed log answer into its tail and total length.
-pub fn parse_log_tail(framed: &str) -> Option<LogTail> {
-    let total = framed
-        .lines()
-        .find_map(|l| l.strip_prefix("LogLength:"))
-        .and_then(|n| n.trim().parse::<u64>().ok())?;
-    let mut text = strip_log_framing(framed);
-    // The NodeManager may put a newline of its own before the trailer.
-    while text.len() as u64 > total && text.ends_with('\n') {
-        text.pop();
-    }
-    Some(LogTail { text, total })
+/// Parses a framed answer to `?size=-window` into its tail and the file's
+/// total length.
+pub fn parse_log_tail(framed: &str, window: u64) -> Option<LogTail> {
+    let (total, content) = framed_content(framed, Some(window))?;
+    Some(LogTail {
+        text: content.to_owned(),
+        total,
+    })
 }
 
 impl YarnClient {
@@ -162,10 +173,13 @@ impl YarnClient {
             return Ok(None);
         };
         let attempts = list_items(&value["appAttempts"]["appAttempt"]);
+        // A real ResourceManager lists the attempt before its container is
+        // allocated, with "" for both fields: not known yet.
+        let known = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_owned);
         Ok(attempts.last().and_then(|a| {
             Some(AmContainer {
-                container_id: a["containerId"].as_str()?.to_owned(),
-                node_http_address: a["nodeHttpAddress"].as_str()?.to_owned(),
+                container_id: known(&a["containerId"])?,
+                node_http_address: known(&a["nodeHttpAddress"])?,
             })
         }))
     }
@@ -226,7 +240,7 @@ impl YarnClient {
                 total: 0,
             }));
         }
-        Ok(parse_log_tail(&text))
+        Ok(parse_log_tail(&text, window))
     }
 
     /// One container log file from its NodeManager, framing removed; `None`
@@ -254,12 +268,38 @@ mod tests {
             "/../shared/docs/hadoop-rest-examples/yarn-nm-containerlogs-stdout-size-minus200.txt"
         ))
         .unwrap();
-        let body = strip_log_framing(&text);
-        assert!(!body.contains("LogContents:"), "{body}");
-        assert!(!body.contains("End of LogType"), "{body}");
-        assert!(!body.contains("*****"), "{body}");
+        let tail = parse_log_tail(&text, 200).unwrap();
+        assert_eq!(tail.text.len(), 200);
+        assert!(!tail.text.contains("LogContents:"), "{}", tail.text);
+        assert!(!tail.text.contains("End of LogType"), "{}", tail.text);
         let empty = "End of LogType:stderr\n*****************\n\n";
         assert_eq!(strip_log_framing(empty), "");
+    }
+
+    /// As a real NodeManager (Hadoop 3.5.0 on the rig) frames a file that
+    /// ends without a newline and holds a trailer-like line of its own.
+    const REAL: &str = "Container: container_1796166421876_0008_01_000001 on localhost:35119\n\
+        LogAggregationType: LOCAL\n\
+        ====================================================================\n\
+        LogType:stdout\n\
+        LogLastModifiedTime:Tue Dec 01 23:12:56 +0000 2026\n\
+        LogLength:34\n\
+        LogContents:\n\
+        a\nEnd of LogType:stdout\n*****\nlastEnd of LogType:stdout.\n\
+        ***********************************************************************\n\n";
+
+    #[test]
+    fn content_is_cut_by_length_not_by_trailer() {
+        assert_eq!(
+            strip_log_framing(REAL),
+            "a\nEnd of LogType:stdout\n*****\nlast"
+        );
+        // `?size=-4`: the last 4 bytes, with the whole file's length.
+        let framed_tail = REAL.replace("a\nEnd of LogType:stdout\n*****\nlastEnd", "lastEnd");
+        let tail = parse_log_tail(&framed_tail, 4).unwrap();
+        assert_eq!(tail.total, 34);
+        assert_eq!(tail.text, "last");
+        assert_eq!(tail.after(30), "last");
     }
 
     #[test]
@@ -269,7 +309,7 @@ mod tests {
             "/../shared/docs/hadoop-rest-examples/yarn-nm-containerlogs-stdout-size-minus200.txt"
         ))
         .unwrap();
-        let tail = parse_log_tail(&text).unwrap();
+        let tail = parse_log_tail(&text, 200).unwrap();
         assert_eq!(tail.total, 52311);
         assert!(
             tail.text.ends_with("application_1719312345678_0043\n"),

@@ -1,0 +1,183 @@
+//! Fidelity, locked in: the real answers hjob depends on are fixtures in
+//! `sandbox/tests/fixtures/real-hadoop/`, and the sandbox's own tests
+//! (`sandbox/tests/real_hadoop.rs`) hold it to them. Here the live rig is
+//! held to the same fixtures, so a Hadoop upgrade that changes an answer
+//! fails loudly. `HJOB_RIG_RECORD=1` rewrites the fixtures from the rig.
+
+#[path = "../../sandbox/tests/common/webhdfs_script.rs"]
+mod webhdfs_script;
+
+use std::path::PathBuf;
+
+use hjob::yarn::YarnClient;
+use serde_json::{Value, json};
+use webhdfs_script::{Exchange, Target, differences, play};
+
+use crate::Test;
+use crate::rig::{Rig, block_on, unique};
+use crate::webhdfs::settings;
+use crate::yarn::{am_container, run_container, wait_finished};
+
+pub const TESTS: &[Test] = &[
+    (
+        "fidelity::webhdfs_safe_mode_answers_match_the_fixtures",
+        webhdfs_safe_mode_answers_match_the_fixtures,
+    ),
+    (
+        "fidelity::yarn_answers_match_the_fixtures",
+        yarn_answers_match_the_fixtures,
+    ),
+];
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sandbox/tests/fixtures/real-hadoop")
+}
+
+fn recording() -> bool {
+    std::env::var_os("HJOB_RIG_RECORD").is_some()
+}
+
+fn write_fixture(name: &str, value: &Value) {
+    std::fs::create_dir_all(fixtures()).unwrap();
+    let text = serde_json::to_string_pretty(value).unwrap() + "\n";
+    std::fs::write(fixtures().join(name), text).unwrap();
+}
+
+fn read_fixture(name: &str) -> Value {
+    let path = fixtures().join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (record with HJOB_RIG_RECORD=1)", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+// The script enters safe mode for one step, so it runs under the suite's
+// exclusive safe-mode lock (its name says so).
+fn webhdfs_safe_mode_answers_match_the_fixtures(rig: &Rig) {
+    let dir = format!("{}/{}", rig.home(), unique("fidelity"));
+    let target = Target {
+        webhdfs_url: &rig.webhdfs_url,
+        datanode_http: &rig.datanode_http,
+        user: &rig.user,
+        dir: &dir,
+        other_home: "/user/someone-else",
+    };
+    let live = block_on(play(&target, |on| {
+        rig.control(
+            if on {
+                "/safemode/enter"
+            } else {
+                "/safemode/leave"
+            },
+            "",
+        );
+    }));
+    if recording() {
+        write_fixture(
+            "webhdfs.json",
+            &json!({
+                "source": "Apache Hadoop 3.5.0 (MiniDFSCluster, rig/), recorded by tests/real/fidelity.rs",
+                "exchanges": live,
+            }),
+        );
+    }
+    let recorded: Vec<Exchange> =
+        serde_json::from_value(read_fixture("webhdfs.json")["exchanges"].clone()).unwrap();
+    assert_eq!(recorded.len(), live.len());
+    let diffs: Vec<String> = recorded
+        .iter()
+        .zip(&live)
+        .flat_map(|(r, l)| differences(r, l))
+        .collect();
+    assert!(
+        diffs.is_empty(),
+        "the live NameNode/DataNode differ from the fixtures:\n{}",
+        diffs.join("\n")
+    );
+}
+
+/// The YARN answers hjob reads: an application, its attempts, a framed
+/// container log, and the answers for unknown ids.
+fn yarn_answers(rig: &Rig) -> Value {
+    let yarn = YarnClient::new(&rig.yarn_url, &settings()).unwrap();
+    let app = run_container(rig, "echo 'to stdout'\necho 'to stderr' >&2\n");
+    let container = am_container(&yarn, &app);
+    wait_finished(&yarn, &app);
+    // As hjob asks: JSON from the ResourceManager; the NodeManager's log
+    // files with no Accept header (a real NodeManager answers 406 to
+    // `Accept: application/json` there).
+    let raw = |url: String| {
+        let json = !url.contains("/containerlogs/");
+        block_on(async move {
+            let mut request = reqwest::Client::new().get(&url);
+            if json {
+                request = request.header("accept", "application/json");
+            }
+            let r = request.send().await.unwrap();
+            let status = r.status().as_u16();
+            let text = r.text().await.unwrap();
+            let body = serde_json::from_str::<Value>(&text).unwrap_or(json!({ "text": text }));
+            json!({ "status": status, "body": body })
+        })
+    };
+    let node = format!("http://{}", container.node_http_address);
+    json!({
+        "app": raw(format!("{}/ws/v1/cluster/apps/{app}", rig.yarn_url)),
+        "appattempts": raw(format!("{}/ws/v1/cluster/apps/{app}/appattempts", rig.yarn_url)),
+        "containerlogs_stdout": raw(format!("{node}/ws/v1/node/containerlogs/{}/stdout", container.container_id)),
+        "containerlogs_stdout_tail": raw(format!("{node}/ws/v1/node/containerlogs/{}/stdout?size=-4", container.container_id)),
+        "unknown_app": raw(format!("{}/ws/v1/cluster/apps/application_1700000000000_9999", rig.yarn_url)),
+        "unknown_container": raw(format!("{node}/ws/v1/node/containerlogs/container_1700000000000_9999_01_000001/stdout")),
+    })
+}
+
+/// The parts of a YARN answer that must stay the same across runs.
+fn yarn_shape(answers: &Value) -> Value {
+    let log = answers["containerlogs_stdout"]["body"]["text"]
+        .as_str()
+        .unwrap_or("");
+    // Header field names in order, without their values.
+    // The trailer line is kept whole: clients cut the content by length,
+    // but people read it.
+    let header: Vec<&str> = log
+        .lines()
+        .map(|l| {
+            if l.starts_with("End of LogType:") {
+                l
+            } else {
+                l.split(':').next().unwrap_or("")
+            }
+        })
+        .filter(|k| !k.is_empty() && !k.starts_with('*') && !k.starts_with('='))
+        .collect();
+    let keys = |v: &Value| -> Vec<String> {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    json!({
+        "app_status": answers["app"]["status"],
+        "app_keys": keys(&answers["app"]["body"]["app"]),
+        "attempt_keys": keys(&answers["appattempts"]["body"]["appAttempts"]["appAttempt"][0]),
+        "log_status": answers["containerlogs_stdout"]["status"],
+        "log_lines": header,
+        "tail_status": answers["containerlogs_stdout_tail"]["status"],
+        "unknown_app_status": answers["unknown_app"]["status"],
+        "unknown_app_exception": answers["unknown_app"]["body"]["RemoteException"]["exception"],
+        "unknown_container_status": answers["unknown_container"]["status"],
+    })
+}
+
+fn yarn_answers_match_the_fixtures(rig: &Rig) {
+    let live = yarn_answers(rig);
+    if recording() {
+        write_fixture(
+            "yarn.json",
+            &json!({
+                "source": "Apache Hadoop 3.5.0 (MiniYARNCluster, rig/), recorded by tests/real/fidelity.rs",
+                "answers": live,
+            }),
+        );
+    }
+    let recorded = read_fixture("yarn.json")["answers"].clone();
+    assert_eq!(yarn_shape(&recorded), yarn_shape(&live));
+}

@@ -1,0 +1,79 @@
+//! The real-Hadoop suite: the real `hjob` binary and hjob's library clients
+//! against real Apache Hadoop (a MiniDFSCluster with WebHDFS and a
+//! MiniYARNCluster, started by `rig/run.sh start DIR`), found through
+//! `HJOB_RIG=DIR/rig.json`.
+//!
+//! Its own harness (libtest-mimic) so that a missing rig shows as *ignored*
+//! with one line saying how to run the suite, never as passed. With `CI` set,
+//! a missing rig is a failure.
+
+mod fidelity;
+mod rig;
+mod staging;
+mod webhdfs;
+mod yarn;
+
+use libtest_mimic::{Arguments, Trial};
+
+pub use rig::Rig;
+
+/// A test: its name and body.
+pub type Test = (&'static str, fn(&Rig));
+
+static CLUSTER: std::sync::RwLock<()> = std::sync::RwLock::new(());
+
+#[allow(dead_code)]
+enum Guard {
+    Alone(std::sync::RwLockWriteGuard<'static, ()>),
+    Shared(std::sync::RwLockReadGuard<'static, ()>),
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let tests: Vec<Test> = [webhdfs::TESTS, staging::TESTS, yarn::TESTS, fidelity::TESTS].concat();
+
+    let rig = match Rig::from_env() {
+        Ok(rig) => Some(std::sync::Arc::new(rig)),
+        Err(why) if std::env::var_os("CI").is_some() => {
+            eprintln!("real-Hadoop suite: {why}; in CI the rig must run (rig/run.sh start DIR)");
+            std::process::exit(101);
+        }
+        Err(why) => {
+            eprintln!(
+                "real-Hadoop suite skipped ({why}): run it with scripts/test.sh, or rig/run.sh start DIR and HJOB_RIG=DIR/rig.json cargo test --test real"
+            );
+            None
+        }
+    };
+
+    let trials = tests
+        .into_iter()
+        .map(|(name, body)| match &rig {
+            Some(rig) => {
+                let rig = rig.clone();
+                Trial::test(name, move || {
+                    // Safe mode is cluster-wide: those tests run alone.
+                    let _guard = if name.contains("safe_mode") {
+                        Guard::Alone(CLUSTER.write().unwrap_or_else(|p| p.into_inner()))
+                    } else {
+                        Guard::Shared(CLUSTER.read().unwrap_or_else(|p| p.into_inner()))
+                    };
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(&rig))).map_err(
+                        |panic| {
+                            panic
+                                .downcast_ref::<String>()
+                                .cloned()
+                                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                                .unwrap_or_else(|| "test panicked".into())
+                                .into()
+                        },
+                    )
+                })
+            }
+            None => {
+                Trial::test(name, || Err("no rig: set HJOB_RIG".into())).with_ignored_flag(true)
+            }
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}
