@@ -630,6 +630,17 @@ impl Sandbox {
         self.shared.world.faults.set_down(service, down);
     }
 
+    /// Puts a cluster's NameNode into safe mode or takes it out (as
+    /// `hdfs dfsadmin -safemode enter|leave` does): every change is then
+    /// refused with 403 `SafeModeException`, at the DataNode step for CREATE.
+    pub fn set_safe_mode(&self, cluster: &str, on: bool) {
+        for c in &self.shared.world.clusters {
+            if c.name == cluster {
+                c.hdfs.set_safe_mode(on);
+            }
+        }
+    }
+
     /// How simulated actions end from now on.
     pub fn set_action_outcome(&self, outcome: ActionOutcome) {
         if let Ok(mut e) = self.shared.world.exec.lock() {

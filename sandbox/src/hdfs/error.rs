@@ -57,6 +57,15 @@ impl HdfsError {
         )
     }
 
+    pub(crate) fn safe_mode(message: String) -> Self {
+        Self::new(
+            403,
+            "SafeModeException",
+            "org.apache.hadoop.hdfs.server.namenode.SafeModeException",
+            message,
+        )
+    }
+
     pub(crate) fn parent_not_directory(message: String) -> Self {
         Self::new(
             403,

@@ -99,6 +99,9 @@ pub(crate) struct HdfsStore {
     content_root: PathBuf,
     meta_file: PathBuf,
     namespace: Mutex<Namespace>,
+    /// Entered by hand (`hdfs dfsadmin -safemode enter` on a real cluster):
+    /// reads work, every change is refused.
+    safe_mode: std::sync::atomic::AtomicBool,
 }
 
 /// Normalises a WebHDFS path (already percent-decoded) to `/a/b` form.
@@ -255,9 +258,31 @@ impl HdfsStore {
             content_root,
             meta_file,
             namespace: Mutex::new(namespace),
+            safe_mode: std::sync::atomic::AtomicBool::new(false),
         };
         store.persist();
         Ok(store)
+    }
+
+    /// Enters or leaves safe mode.
+    pub(crate) fn set_safe_mode(&self, on: bool) {
+        self.safe_mode
+            .store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Refuses a change while in safe mode, as a real NameNode words it
+    /// (`what`: "create directory", "create file", "delete", "rename").
+    fn check_not_in_safe_mode(&self, what: &str, path: &str) -> Result<(), HdfsError> {
+        if !self.safe_mode.load(std::sync::atomic::Ordering::SeqCst) {
+            return Ok(());
+        }
+        // A real NameNode writes "Cannot create file" with no space
+        // before the path.
+        let sep = if what == "create file" { "" } else { " " };
+        Err(HdfsError::safe_mode(format!(
+            "Cannot {what}{sep}{path}. Name node is in safe mode.\nIt was turned on manually. \
+             Use \"hdfs dfsadmin -safemode leave\" to turn safe mode off. NamenodeHostName:localhost"
+        )))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Namespace> {
@@ -402,6 +427,9 @@ impl HdfsStore {
         permission: Option<u16>,
     ) -> Result<bool, HdfsError> {
         let mut ns = self.lock();
+        if !ns.inodes.contains_key(path) {
+            self.check_not_in_safe_mode("create directory", path)?;
+        }
         self.mkdirs_locked(&mut ns, path, user, permission.unwrap_or(0o755))?;
         self.persist_locked(&ns);
         Ok(true)
@@ -488,6 +516,7 @@ impl HdfsStore {
         let Some(inode) = ns.inodes.get(path).cloned() else {
             return Ok(false);
         };
+        self.check_not_in_safe_mode("delete", path)?;
         let Some(parent) = parent_of(path) else {
             // Deleting `/` is refused by HDFS; report it as not done.
             return Ok(false);
@@ -522,6 +551,7 @@ impl HdfsStore {
 
     /// RENAME: most failures are `false`, as on a real NameNode.
     pub(crate) fn rename(&self, src: &str, dst: &str, user: &str) -> Result<bool, HdfsError> {
+        self.check_not_in_safe_mode("rename", &format!("{src} to {dst}"))?;
         let mut ns = self.lock();
         let (Some(src_parent), Some(dst_parent)) = (parent_of(src), parent_of(dst)) else {
             return Ok(false);
@@ -576,6 +606,7 @@ impl HdfsStore {
         client: &str,
         options: &CreateOptions,
     ) -> Result<PathBuf, HdfsError> {
+        self.check_not_in_safe_mode("create file", path)?;
         let mut ns = self.lock();
         let parent = parent_of(path).ok_or_else(|| {
             HdfsError::already_exists("/ already exists as a directory".to_string())

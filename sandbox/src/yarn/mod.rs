@@ -443,12 +443,14 @@ impl Yarn {
             out.extend_from_slice(&bytes);
         }
         let end = format!("End of LogType:{file}");
+        // As a real NodeManager (Hadoop 3.5.0) ends it: a full stop, then
+        // the running note, stars counted without either.
         let running_note = if app.end.is_none() {
             format!(
                 ".This log file belongs to a running container ({container_id}) and so may not be complete."
             )
         } else {
-            String::new()
+            ".".to_owned()
         };
         out.extend_from_slice(
             format!("{end}{running_note}\n{}\n\n", "*".repeat(end.len() + 50)).as_bytes(),
