@@ -46,7 +46,10 @@ build() {
     mkdir -p "$target"
     if [ ! -s "$target/cp.txt" ] || [ "$here/pom.xml" -nt "$target/cp.txt" ]; then
         say "resolving the Hadoop class path (Maven; the first run downloads ~140 MB)"
-        mvn -B -q -f "$here/pom.xml" dependency:build-classpath \
+        # HJOB_RIG_MAVEN_REPO: a Maven repository of its own (CI caches).
+        local repo=()
+        [ -n "${HJOB_RIG_MAVEN_REPO:-}" ] && repo=(-Dmaven.repo.local="$HJOB_RIG_MAVEN_REPO")
+        mvn -B -q "${repo[@]}" -f "$here/pom.xml" dependency:build-classpath \
             -Dmdep.outputFile="$target/cp.txt" >"$target/mvn.log" 2>&1 \
             || { tail -20 "$target/mvn.log" >&2; fail "resolving the class path" "see $target/mvn.log"; }
     fi

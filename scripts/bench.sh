@@ -7,19 +7,25 @@
 #      CREATE + submit) against `curl -T` to the same DataNode; throughput and
 #      hjob's peak RSS.
 #   3. A re-run with the unchanged jar: jar bytes uploaded and wall time.
+#   4. With --rig DIR/rig.json: item 2 again against real Apache Hadoop (the
+#      rig's NameNode and DataNode, rig/run.sh), hjob vs curl doing the same
+#      two-step CREATE to the same DataNode. Oozie's submit is answered by a
+#      small stand-in, so only staging is measured.
 #
-# Usage: scripts/bench.sh [--runs N] [--size-mib M]
+# Usage: scripts/bench.sh [--runs N] [--size-mib M] [--rig RIG_JSON]
 # Needs: a release build (cargo build --release -p hjob -p hjob-sandbox),
 # curl, jq, hyperfine and GNU time (apt-get install hyperfine time jq).
 set -euo pipefail
 
 runs=20
 size_mib=1024
+rig_json=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs="$2"; shift 2 ;;
         --size-mib) size_mib="$2"; shift 2 ;;
-        *) echo "usage: $0 [--runs N] [--size-mib M]" >&2; exit 2 ;;
+        --rig) rig_json="$2"; shift 2 ;;
+        *) echo "usage: $0 [--runs N] [--size-mib M] [--rig RIG_JSON]" >&2; exit 2 ;;
     esac
 done
 
@@ -33,8 +39,10 @@ done
 
 work="$(mktemp -d /tmp/hjob-bench.XXXXXX)"
 sandbox_pid=""
+standin_pid=""
 cleanup() {
     [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null || true
+    [ -n "$standin_pid" ] && kill "$standin_pid" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -93,7 +101,6 @@ hjob_mean=$(jq '.results[] | select(.command=="hjob") | .mean' "$work/submit.jso
 curl_mean=$(jq '.results[] | select(.command=="curl") | .mean' "$work/submit.json")
 echo "  submit: hjob $(printf %.1f "$(jq -n "$hjob_mean*1000")") ms, curl $(printf %.1f "$(jq -n "$curl_mean*1000")") ms, ratio $(printf %.2f "$(jq -n "$hjob_mean/$curl_mean")") (goal <= 1.0)"
 
-echo "== 2. upload of ${size_mib} MiB: hjob vs curl -T to the same DataNode"
 big="$work/big.jar"
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom > "$big"
 bytes=$(stat -c %s "$big")
@@ -102,31 +109,78 @@ hjob_upload() {
     /usr/bin/time -v -o "$work/time.txt" "$hjob" run java --jar "$big" --main-class com.example.Big \
         --detach --output json > "$work/run.json"
 }
-# First run: SHA-256 of the file, two-step CREATE, rename into the cache, submit.
-hjob_upload
-first_s=$(elapsed "$work/time.txt")
-echo "  hjob first run (hash + upload + submit): $(printf %.2f "$first_s") s, uploaded $(jq .uploaded_bytes "$work/run.json") bytes"
-# Then alternate: upload only (hash remembered, HDFS cache emptied) vs curl.
-hjob_times=(); curl_times=(); rss_max=0
-for round in 1 2 3; do
-    curl -sf -X DELETE "$webhdfs/user/bench/.hjob/cache?op=DELETE&recursive=true&user.name=bench" >/dev/null
-    hjob_upload
-    hjob_times+=("$(elapsed "$work/time.txt")")
-    rss=$(grep 'Maximum resident set size' "$work/time.txt" | awk '{print $NF}')
-    [ "$rss" -gt "$rss_max" ] && rss_max=$rss
-    start=$(date +%s.%N)
-    loc=$(curl -s -X PUT -o /dev/null -w '%{redirect_url}' \
-        "$webhdfs/user/bench/curl-big.jar?op=CREATE&overwrite=true&permission=644&user.name=bench")
-    curl -sf -X PUT -T "$big" -H 'Content-Type: application/octet-stream' -H 'Expect:' "$loc" >/dev/null
-    curl_times+=("$(echo "$(date +%s.%N) - $start" | bc)")
-done
 median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
-hjob_s=$(median "${hjob_times[@]}"); curl_s=$(median "${curl_times[@]}")
-echo "  hjob upload (median of 3): $(printf %.2f "$hjob_s") s, $(echo "$bytes / $hjob_s / 1048576" | bc) MiB/s (runs: ${hjob_times[*]})"
-echo "  curl -T     (median of 3): $(printf %.2f "$curl_s") s, $(echo "$bytes / $curl_s / 1048576" | bc) MiB/s (runs: ${curl_times[*]})"
-echo "  throughput ratio hjob/curl: $(echo "scale=2; $curl_s / $hjob_s" | bc) (goal >= 0.9)"
-echo "  hjob peak RSS: $((rss_max / 1024)) MiB (goal <= 30 MB)"
+
+# upload_bench WEBHDFS USER: hjob's first run, then three alternating rounds
+# of hjob (hash remembered, HDFS cache emptied) and curl -T.
+upload_bench() {
+    local webhdfs="$1" user="$2"
+    curl -sf -X DELETE "$webhdfs/user/$user/.hjob?op=DELETE&recursive=true&user.name=$user" >/dev/null || true
+    rm -rf "$HOME/.local/share/hjob"
+    # First run: SHA-256 of the file, two-step CREATE, rename into the cache, submit.
+    hjob_upload
+    first_s=$(elapsed "$work/time.txt")
+    echo "  hjob first run (hash + upload + submit): $(printf %.2f "$first_s") s, uploaded $(jq .uploaded_bytes "$work/run.json") bytes"
+    hjob_times=(); curl_times=(); rss_max=0
+    for round in 1 2 3; do
+        curl -sf -X DELETE "$webhdfs/user/$user/.hjob/cache?op=DELETE&recursive=true&user.name=$user" >/dev/null
+        hjob_upload
+        hjob_times+=("$(elapsed "$work/time.txt")")
+        rss=$(grep 'Maximum resident set size' "$work/time.txt" | awk '{print $NF}')
+        [ "$rss" -gt "$rss_max" ] && rss_max=$rss
+        start=$(date +%s.%N)
+        loc=$(curl -s -X PUT -o /dev/null -w '%{redirect_url}' \
+            "$webhdfs/user/$user/curl-big.jar?op=CREATE&overwrite=true&permission=644&user.name=$user")
+        curl -sf -X PUT -T "$big" -H 'Content-Type: application/octet-stream' -H 'Expect:' "$loc" >/dev/null
+        curl_times+=("$(echo "$(date +%s.%N) - $start" | bc)")
+    done
+    hjob_s=$(median "${hjob_times[@]}"); curl_s=$(median "${curl_times[@]}")
+    echo "  hjob upload (median of 3): $(printf %.2f "$hjob_s") s, $(echo "$bytes / $hjob_s / 1048576" | bc) MiB/s (runs: ${hjob_times[*]})"
+    echo "  curl -T     (median of 3): $(printf %.2f "$curl_s") s, $(echo "$bytes / $curl_s / 1048576" | bc) MiB/s (runs: ${curl_times[*]})"
+    echo "  throughput ratio hjob/curl: $(echo "scale=2; $curl_s / $hjob_s" | bc) (goal >= 0.9)"
+    echo "  hjob peak RSS: $((rss_max / 1024)) MiB (goal <= 30 MB)"
+}
+
+echo "== 2. upload of ${size_mib} MiB: hjob vs curl -T to the same DataNode (sandbox)"
+upload_bench "$webhdfs" bench
 
 echo "== 3. re-run with the unchanged jar"
 hjob_upload
 echo "  jar bytes uploaded: $(jq .uploaded_bytes "$work/run.json") (goal 0), wall time $(printf %.2f "$(elapsed "$work/time.txt")") s"
+
+if [ -n "$rig_json" ]; then
+    echo "== 4. upload of ${size_mib} MiB to real Apache Hadoop (the rig): hjob vs curl -T"
+    rig_webhdfs="$(jq -r .webhdfs_url "$rig_json")"
+    rig_user="$(jq -r .user "$rig_json")"
+    # A stand-in for the state service and Oozie's submit, pointing at the rig.
+    python3 - "$rig_json" "$work/standin.port" <<'PY' &
+import json, sys, itertools
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+rig = json.load(open(sys.argv[1]))
+ids = itertools.count(1)
+class H(BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def send(self, code, body):
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+    def do_GET(self):
+        base = "http://127.0.0.1:%d" % self.server.server_port
+        self.send(200, {"version": 1, "active_cluster": "rig", "submission": {"enabled": True},
+            "clusters": {"rig": {"oozie_url": base + "/oozie", "webhdfs_url": rig["webhdfs_url"],
+                "name_node": rig["name_node"], "job_tracker": rig["job_tracker"], "yarn_url": rig["yarn_url"]}}})
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send(201, {"id": "%07d-000000000000000-oozie-oozi-W" % next(ids)})
+server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+open(sys.argv[2], "w").write(str(server.server_port))
+server.serve_forever()
+PY
+    standin_pid=$!
+    for _ in $(seq 100); do [ -s "$work/standin.port" ] && break; sleep 0.1; done
+    export HJOB_STATE_URL="http://127.0.0.1:$(cat "$work/standin.port")" HJOB_USER="$rig_user"
+    upload_bench "$rig_webhdfs" "$rig_user"
+fi

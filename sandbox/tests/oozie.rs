@@ -241,7 +241,7 @@ async fn a_failing_shell_action_ends_the_job_killed() {
         .unwrap();
     assert!(stdout.contains("LogType:stdout\n"), "{stdout}");
     assert!(
-        stdout.contains("LogContents:\nabout to fail\nEnd of LogType:stdout\n"),
+        stdout.contains("LogContents:\nabout to fail\nEnd of LogType:stdout.\n"),
         "{stdout}"
     );
     let stderr = client()
@@ -484,5 +484,5 @@ async fn live_logs_while_running_and_kill_stops_the_subprocess() {
         .await
         .unwrap();
     assert!(!text.contains("never"), "{text}");
-    assert!(text.contains("End of LogType:stdout\n"), "{text}");
+    assert!(text.contains("End of LogType:stdout.\n"), "{text}");
 }

@@ -90,7 +90,9 @@ async fn yarn_answers_like_the_real_resourcemanager_and_nodemanager() {
             let attempt = &attempts["body"]["appAttempts"]["appAttempt"][0];
             if let (Some(container), Some(node)) = (
                 attempt["containerId"].as_str().filter(|s| !s.is_empty()),
-                attempt["nodeHttpAddress"].as_str().filter(|s| !s.is_empty()),
+                attempt["nodeHttpAddress"]
+                    .as_str()
+                    .filter(|s| !s.is_empty()),
             ) {
                 let node = format!("http://{node}");
                 let log = raw(
@@ -98,7 +100,11 @@ async fn yarn_answers_like_the_real_resourcemanager_and_nodemanager() {
                     false,
                 )
                 .await;
-                if log["body"]["text"].as_str().unwrap_or("").contains("to stdout") {
+                if log["body"]["text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("to stdout")
+                {
                     break (app.to_owned(), container.to_owned(), node, log);
                 }
             }

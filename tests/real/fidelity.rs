@@ -112,7 +112,10 @@ fn yarn_answers(rig: &Rig) -> Value {
     );
     let container = am_container(&yarn, &app);
     let node = format!("http://{}", container.node_http_address);
-    let log_url = format!("{node}/ws/v1/node/containerlogs/{}/stdout", container.container_id);
+    let log_url = format!(
+        "{node}/ws/v1/node/containerlogs/{}/stdout",
+        container.container_id
+    );
     // While it runs (once its line is written).
     let running = loop {
         let text = block_on(async { reqwest::get(&log_url).await.unwrap().text().await.unwrap() });
@@ -156,7 +159,9 @@ fn yarn_answers(rig: &Rig) -> Value {
 /// rig must keep (the sandbox is held to the fields hjob reads).
 fn all_keys(answers: &Value) -> Value {
     let keys = |v: &Value| -> Vec<String> {
-        v.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default()
+        v.as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
     };
     json!({
         "app": keys(&answers["app"]["body"]["app"]),

@@ -28,6 +28,8 @@ enum Guard {
     Shared(std::sync::RwLockReadGuard<'static, ()>),
 }
 
+// The harness reports to the terminal like libtest does.
+#[allow(clippy::print_stderr)]
 fn main() {
     let args = Arguments::from_args();
     let tests: Vec<Test> = [webhdfs::TESTS, staging::TESTS, yarn::TESTS, fidelity::TESTS].concat();
