@@ -10,9 +10,9 @@ mod webhdfs_script;
 #[path = "common/yarn_shape.rs"]
 mod yarn_shape;
 
-use common::{action, client, run_workflow, sandbox, shell_workflow, wait_done};
+use common::{action, run_workflow, sandbox, shell_workflow, wait_done};
 use serde_json::{Value, json};
-use webhdfs_script::{Exchange, Target, differences, play};
+use webhdfs_script::{Exchange, Target, all_differences, play};
 use yarn_shape::yarn_shape;
 
 fn fixture(name: &str) -> Value {
@@ -37,12 +37,7 @@ async fn webhdfs_answers_like_the_real_namenode_and_datanode() {
     let live = play(&target, |on| sb.set_safe_mode("alpha", on)).await;
     let recorded: Vec<Exchange> =
         serde_json::from_value(fixture("webhdfs.json")["exchanges"].clone()).unwrap();
-    assert_eq!(recorded.len(), live.len());
-    let diffs: Vec<String> = recorded
-        .iter()
-        .zip(&live)
-        .flat_map(|(real, sandbox)| differences(real, sandbox))
-        .collect();
+    let diffs = all_differences(&recorded, &live);
     assert!(
         diffs.is_empty(),
         "the sandbox differs from real Hadoop:\n{}",
@@ -50,16 +45,8 @@ async fn webhdfs_answers_like_the_real_namenode_and_datanode() {
     );
 }
 
-async fn raw(url: String, json: bool) -> Value {
-    let mut request = client().get(&url);
-    if json {
-        request = request.header("accept", "application/json");
-    }
-    let r = request.send().await.unwrap();
-    let status = r.status().as_u16();
-    let text = r.text().await.unwrap();
-    let body = serde_json::from_str::<Value>(&text).unwrap_or(json!({ "text": text }));
-    json!({ "status": status, "body": body })
+async fn raw(url: String) -> Value {
+    yarn_shape::answer(&url).await
 }
 
 #[tokio::test]
@@ -82,10 +69,10 @@ async fn yarn_answers_like_the_real_resourcemanager_and_nodemanager() {
     let (app, container, node, running) = loop {
         let job = common::job_info(&c, &id).await;
         if let Some(app) = action(&job, "sh")["externalId"].as_str() {
-            let attempts = raw(
-                format!("{}/ws/v1/cluster/apps/{app}/appattempts", c.resourcemanager),
-                true,
-            )
+            let attempts = raw(format!(
+                "{}/ws/v1/cluster/apps/{app}/appattempts",
+                c.resourcemanager
+            ))
             .await;
             let attempt = &attempts["body"]["appAttempts"]["appAttempt"][0];
             if let (Some(container), Some(node)) = (
@@ -95,10 +82,9 @@ async fn yarn_answers_like_the_real_resourcemanager_and_nodemanager() {
                     .filter(|s| !s.is_empty()),
             ) {
                 let node = format!("http://{node}");
-                let log = raw(
-                    format!("{node}/ws/v1/node/containerlogs/{container}/stdout"),
-                    false,
-                )
+                let log = raw(format!(
+                    "{node}/ws/v1/node/containerlogs/{container}/stdout"
+                ))
                 .await;
                 if log["body"]["text"]
                     .as_str()
@@ -113,19 +99,19 @@ async fn yarn_answers_like_the_real_resourcemanager_and_nodemanager() {
     };
     std::fs::write(&flag, b"").unwrap();
     wait_done(&c, &id).await;
-    let attempts = raw(
-        format!("{}/ws/v1/cluster/apps/{app}/appattempts", c.resourcemanager),
-        true,
-    )
+    let attempts = raw(format!(
+        "{}/ws/v1/cluster/apps/{app}/appattempts",
+        c.resourcemanager
+    ))
     .await;
     let answers = json!({
         "containerlogs_stdout_running": running,
-        "app": raw(format!("{}/ws/v1/cluster/apps/{app}", c.resourcemanager), true).await,
+        "app": raw(format!("{}/ws/v1/cluster/apps/{app}", c.resourcemanager)).await,
         "appattempts": attempts,
-        "containerlogs_stdout": raw(format!("{node}/ws/v1/node/containerlogs/{container}/stdout"), false).await,
-        "containerlogs_stdout_tail": raw(format!("{node}/ws/v1/node/containerlogs/{container}/stdout?size=-4"), false).await,
-        "unknown_app": raw(format!("{}/ws/v1/cluster/apps/application_1700000000000_9999", c.resourcemanager), true).await,
-        "unknown_container": raw(format!("{node}/ws/v1/node/containerlogs/container_1700000000000_9999_01_000001/stdout"), false).await,
+        "containerlogs_stdout": raw(format!("{node}/ws/v1/node/containerlogs/{container}/stdout")).await,
+        "containerlogs_stdout_tail": raw(format!("{node}/ws/v1/node/containerlogs/{container}/stdout?size=-4")).await,
+        "unknown_app": raw(format!("{}/ws/v1/cluster/apps/application_1700000000000_9999", c.resourcemanager)).await,
+        "unknown_container": raw(format!("{node}/ws/v1/node/containerlogs/container_1700000000000_9999_01_000001/stdout")).await,
     });
     let recorded = fixture("yarn.json")["answers"].clone();
     assert_eq!(yarn_shape(&recorded), yarn_shape(&answers));

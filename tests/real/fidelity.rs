@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use hjob::yarn::YarnClient;
 use serde_json::{Value, json};
-use webhdfs_script::{Exchange, Target, differences, play};
+use webhdfs_script::{Exchange, Target, all_differences, play};
 use yarn_shape::yarn_shape;
 
 use crate::Test;
@@ -85,12 +85,7 @@ fn webhdfs_safe_mode_answers_match_the_fixtures(rig: &Rig) {
     }
     let recorded: Vec<Exchange> =
         serde_json::from_value(read_fixture("webhdfs.json")["exchanges"].clone()).unwrap();
-    assert_eq!(recorded.len(), live.len());
-    let diffs: Vec<String> = recorded
-        .iter()
-        .zip(&live)
-        .flat_map(|(r, l)| differences(r, l))
-        .collect();
+    let diffs = all_differences(&recorded, &live);
     assert!(
         diffs.is_empty(),
         "the live NameNode/DataNode differ from the fixtures:\n{}",
@@ -127,23 +122,7 @@ fn yarn_answers(rig: &Rig) -> Value {
     std::fs::write(&flag, b"").unwrap();
     wait_finished(&yarn, &app);
     let _ = std::fs::remove_file(&flag);
-    // As hjob asks: JSON from the ResourceManager; the NodeManager's log
-    // files with no Accept header (a real NodeManager answers 406 to
-    // `Accept: application/json` there).
-    let raw = |url: String| {
-        let json = !url.contains("/containerlogs/");
-        block_on(async move {
-            let mut request = reqwest::Client::new().get(&url);
-            if json {
-                request = request.header("accept", "application/json");
-            }
-            let r = request.send().await.unwrap();
-            let status = r.status().as_u16();
-            let text = r.text().await.unwrap();
-            let body = serde_json::from_str::<Value>(&text).unwrap_or(json!({ "text": text }));
-            json!({ "status": status, "body": body })
-        })
-    };
+    let raw = |url: String| block_on(async move { yarn_shape::answer(&url).await });
     json!({
         "containerlogs_stdout_running": {"status": 200, "body": {"text": running}},
         "app": raw(format!("{}/ws/v1/cluster/apps/{app}", rig.yarn_url)),

@@ -64,6 +64,18 @@ fn detach_java(world: &World, jar: &std::path::Path, extra: &[&str]) -> std::pro
     world.run(&args)
 }
 
+/// `hjob run java --jar JAR --detach --output json`, started, output piped.
+fn spawn_java(world: &World, jar: &std::path::Path) -> std::process::Child {
+    world
+        .hjob()
+        .args(["run", "java", "--jar", jar.to_str().unwrap()])
+        .args(["--main-class", "rig.Main", "--detach", "--output", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 fn doc(out: &std::process::Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -138,20 +150,7 @@ fn three_concurrent_runs_with_one_new_jar_leave_one_copy(rig: &Rig) {
         .iter()
         .map(|w| {
             let jar = w.write("shared.jar", &bytes);
-            w.hjob()
-                .args([
-                    "run",
-                    "java",
-                    "--jar",
-                    jar.to_str().unwrap(),
-                    "--main-class",
-                    "rig.Main",
-                ])
-                .args(["--detach", "--output", "json"])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
+            spawn_java(w, &jar)
         })
         .collect();
     for child in children {
@@ -197,21 +196,7 @@ fn an_interrupted_upload_leaves_nothing_a_later_run_trips_over(rig: &Rig) {
         .unwrap()
         .0
         .to_owned();
-    let mut child = world
-        .hjob()
-        .args([
-            "run",
-            "java",
-            "--jar",
-            jar.to_str().unwrap(),
-            "--main-class",
-            "rig.Main",
-        ])
-        .args(["--detach", "--output", "json"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_java(&world, &jar);
     // Kill it once its partial file is on HDFS: mid-upload.
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {

@@ -201,6 +201,24 @@ pub async fn play(target: &Target<'_>, mut safe_mode: impl FnMut(bool)) -> Vec<E
     out
 }
 
+/// Every difference between the recorded real answers and a live run of
+/// the script, one line each.
+pub fn all_differences(recorded: &[Exchange], live: &[Exchange]) -> Vec<String> {
+    let mut diffs: Vec<String> = recorded
+        .iter()
+        .zip(live)
+        .flat_map(|(real, other)| differences(real, other))
+        .collect();
+    if recorded.len() != live.len() {
+        diffs.push(format!(
+            "{} answers recorded, {} live",
+            recorded.len(),
+            live.len()
+        ));
+    }
+    diffs
+}
+
 /// Values that hjob dispatches on, compared exactly.
 const EXACT: &[&str] = &["exception", "javaClassName", "boolean", "type", "length"];
 

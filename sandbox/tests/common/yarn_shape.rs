@@ -12,6 +12,22 @@ pub const APP_FIELDS: &[&str] = &["id", "state", "finalStatus", "trackingUrl", "
 /// The attempt fields hjob reads (`hjob::yarn::AmContainer`).
 pub const ATTEMPT_FIELDS: &[&str] = &["containerId", "nodeHttpAddress"];
 
+/// GETs one YARN answer as hjob asks for it: JSON from the
+/// ResourceManager, the NodeManager's log files with no Accept header (a real
+/// NodeManager answers 406 to `Accept: application/json` there). Returns
+/// `{status, body}`, a non-JSON body as `{"text": …}`.
+pub async fn answer(url: &str) -> Value {
+    let mut request = reqwest::Client::new().get(url);
+    if !url.contains("/containerlogs/") {
+        request = request.header("accept", "application/json");
+    }
+    let r = request.send().await.unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    let body = serde_json::from_str::<Value>(&text).unwrap_or(json!({ "text": text }));
+    json!({ "status": status, "body": body })
+}
+
 fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "absent",
