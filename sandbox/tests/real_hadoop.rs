@@ -104,7 +104,9 @@ async fn yarn_answers_like_the_real_resourcemanager_and_nodemanager() {
         c.resourcemanager
     ))
     .await;
+    let log = format!("{node}/ws/v1/node/containerlogs/{container}/stdout");
     let answers = json!({
+        "containerlogs_stdout_accept_json": yarn_shape::answer_accepting(&log, true).await,
         "containerlogs_stdout_running": running,
         "app": raw(format!("{}/ws/v1/cluster/apps/{app}", c.resourcemanager)).await,
         "appattempts": attempts,

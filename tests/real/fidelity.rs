@@ -123,7 +123,13 @@ fn yarn_answers(rig: &Rig) -> Value {
     wait_finished(&yarn, &app);
     let _ = std::fs::remove_file(&flag);
     let raw = |url: String| block_on(async move { yarn_shape::answer(&url).await });
+    let log = format!(
+        "{node}/ws/v1/node/containerlogs/{}/stdout",
+        container.container_id
+    );
+    let as_json = block_on(async move { yarn_shape::answer_accepting(&log, true).await });
     json!({
+        "containerlogs_stdout_accept_json": as_json,
         "containerlogs_stdout_running": {"status": 200, "body": {"text": running}},
         "app": raw(format!("{}/ws/v1/cluster/apps/{app}", rig.yarn_url)),
         "appattempts": raw(format!("{}/ws/v1/cluster/apps/{app}/appattempts", rig.yarn_url)),

@@ -38,7 +38,22 @@ async fn log_file(
     State(ctx): State<ClusterContext>,
     Path((id, file)): Path<(String, String)>,
     RawQuery(query): RawQuery,
+    headers: axum::http::HeaderMap,
 ) -> Response {
+    // The log files are text/plain only: a real NodeManager (Hadoop 3.5.0)
+    // refuses a JSON-only Accept.
+    let accept = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if accept.contains("application/json") && !accept.contains("text/") && !accept.contains("*/*") {
+        return remote_exception(
+            StatusCode::NOT_ACCEPTABLE,
+            "NotAcceptableException",
+            "javax.ws.rs.NotAcceptableException",
+            "HTTP 406 Not Acceptable",
+        );
+    }
     let params = QueryParams::parse(query.as_deref());
     let size = match params.get("size") {
         None | Some("") => None,

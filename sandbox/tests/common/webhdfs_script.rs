@@ -127,6 +127,8 @@ fn media_type(response: &reqwest::Response) -> Option<String> {
 
 /// Plays the script; `safe_mode(true/false)` enters and leaves safe mode.
 pub async fn play(target: &Target<'_>, mut safe_mode: impl FnMut(bool)) -> Vec<Exchange> {
+    // reqwest is built without a TLS provider of its own.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()

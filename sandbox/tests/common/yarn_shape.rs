@@ -17,8 +17,15 @@ pub const ATTEMPT_FIELDS: &[&str] = &["containerId", "nodeHttpAddress"];
 /// NodeManager answers 406 to `Accept: application/json` there). Returns
 /// `{status, body}`, a non-JSON body as `{"text": …}`.
 pub async fn answer(url: &str) -> Value {
+    answer_accepting(url, !url.contains("/containerlogs/")).await
+}
+
+/// Like [`answer`], with `Accept: application/json` or none.
+pub async fn answer_accepting(url: &str, json: bool) -> Value {
+    // reqwest is built without a TLS provider of its own.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut request = reqwest::Client::new().get(url);
-    if !url.contains("/containerlogs/") {
+    if json {
         request = request.header("accept", "application/json");
     }
     let r = request.send().await.unwrap();
@@ -80,5 +87,7 @@ fn answer_shapes(answers: &Value) -> Value {
         "unknown_app_status": answers["unknown_app"]["status"],
         "unknown_app_exception": answers["unknown_app"]["body"]["RemoteException"]["exception"],
         "unknown_container_status": answers["unknown_container"]["status"],
+        "log_as_json_status": answers["containerlogs_stdout_accept_json"]["status"],
+        "log_as_json_exception": answers["containerlogs_stdout_accept_json"]["body"]["RemoteException"]["exception"],
     })
 }
