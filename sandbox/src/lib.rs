@@ -16,6 +16,7 @@
 
 mod clock;
 mod el;
+mod exec;
 mod faults;
 mod hdfs;
 mod net;
@@ -36,6 +37,7 @@ use axum::Router;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
+pub use exec::{ExecError, environment as exec_environment, exec, exit_code};
 pub use faults::{Fault, parse_duration};
 pub use reqlog::RequestRecord;
 pub use service::Service;

@@ -69,8 +69,8 @@ mod tests {
     fn the_written_schemas_validate_samples_without_the_source_tree() {
         let schemas = SchemaDir::write().unwrap();
         assert!(!schemas.wrapper().starts_with(env!("CARGO_MANIFEST_DIR")));
-        let samples = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/conformance/oozie/samples");
+        let samples =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/oozie/samples");
         let xmllint = |file: &Path| {
             std::process::Command::new("xmllint")
                 .args(["--noout", "--nonet", "--schema"])
@@ -79,7 +79,11 @@ mod tests {
                 .output()
                 .expect("xmllint runs")
         };
-        for name in ["shell-only-0.5.xml", "mixed-java-shell-spark-1.0.xml", "hive2-1.0.xml"] {
+        for name in [
+            "shell-only-0.5.xml",
+            "mixed-java-shell-spark-1.0.xml",
+            "hive2-1.0.xml",
+        ] {
             let out = xmllint(&samples.join("valid").join(name));
             assert!(
                 out.status.success(),
@@ -88,7 +92,12 @@ mod tests {
             );
         }
         for name in ["shell-missing-exec.xml", "unknown-action-namespace.xml"] {
-            assert!(!xmllint(&samples.join("invalid").join(name)).status.success(), "{name} passed");
+            assert!(
+                !xmllint(&samples.join("invalid").join(name))
+                    .status
+                    .success(),
+                "{name} passed"
+            );
         }
     }
 }

@@ -527,3 +527,64 @@ pub fn fetch(url: &str) -> String {
     );
     response
 }
+
+/// The quick start's one command: `hjob-sandbox exec -- hjob run shell --
+/// echo hello` runs a real job on a sandbox that lives as long as the
+/// command, prints its log link, and exits with hjob's exit code; the
+/// sandbox's temp dir is gone afterwards. (The binary's own handling of
+/// arguments and exit codes is tested in `sandbox/tests/exec.rs`; here the
+/// same `exec` drives the real `hjob`.)
+#[test]
+fn sandbox_exec_runs_a_real_job_and_exits_with_hjobs_code() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |shell_args: &[&str]| -> (i32, String, String) {
+        let stdout = home.path().join("stdout");
+        let dir_file = home.path().join("sandbox-dir");
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c")
+            .arg(r#"printf '%s' "$HJOB_SANDBOX_DIR" > "$0"; exec "$@""#)
+            .arg(&dir_file)
+            .arg(assert_cmd::cargo::cargo_bin!("hjob"))
+            .args(shell_args);
+        for (key, _) in std::env::vars() {
+            if key.starts_with("HJOB_") || key == "CLICOLOR_FORCE" {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("HJOB_SYSTEM_CONFIG", "/nonexistent/hjob/config.toml")
+            .env("HJOB_USER", "alice")
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::fs::File::create(&stdout).unwrap())
+            .stderr(std::process::Stdio::null());
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let status = runtime
+            .block_on(hjob_sandbox::exec(
+                SandboxOptions::new().step_delay(Duration::from_millis(5)),
+                tokio::process::Command::from(cmd),
+            ))
+            .expect("exec runs the command");
+        let dir = std::fs::read_to_string(&dir_file).unwrap();
+        (
+            i32::from(hjob_sandbox::exit_code(status)),
+            std::fs::read_to_string(&stdout).unwrap(),
+            dir,
+        )
+    };
+
+    let (code, out, dir) = run(&["run", "shell", "--", "echo", "hello"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("SUCCEEDED"), "{out}");
+    assert!(out.contains("logs:  http://127.0.0.1:"), "{out}");
+    assert!(
+        !dir.is_empty() && !Path::new(&dir).exists(),
+        "{dir} left behind"
+    );
+
+    let (code, out, _) = run(&["run", "shell", "--", "sh", "-c", "exit 3"]);
+    assert_eq!(code, 1, "a failed job exits 1 through exec: {out}");
+    assert!(out.contains("FAILED"), "{out}");
+}
