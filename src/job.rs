@@ -625,6 +625,40 @@ fn check_link_names(files: &[LocalFile], action: &ActionSpec) -> Result<(), Hjob
     Ok(())
 }
 
+/// Refuses a shell command that names a file on this machine which the job
+/// does not ship (`hjob run shell -- ./smoke.sh`): the action runs in an
+/// empty container on the cluster, so it could only fail there. Only
+/// relative paths are checked (an absolute one such as `/bin/echo` names a
+/// file every node has), and `./NAME` is fine when `--file`/`--archive`
+/// ships NAME. Reads the file system (it is the one check that must).
+pub fn check_shell_command_is_shipped(spec: &JobSpec) -> Result<(), HjobError> {
+    let ActionSpec::Shell {
+        script: None, exec, ..
+    } = &spec.action
+    else {
+        return Ok(());
+    };
+    let path = Path::new(exec);
+    if !exec.contains('/') || path.is_absolute() || !path.is_file() {
+        return Ok(());
+    }
+    let shipped = spec
+        .files
+        .iter()
+        .chain(&spec.archives)
+        .filter_map(|i| spec.local_files.get(*i))
+        .any(|f| exec.strip_prefix("./") == Some(f.name.as_str()));
+    if shipped {
+        return Ok(());
+    }
+    Err(HjobError::usage_hint(
+        format!(
+            "`{exec}` is a file on this machine, and the job does not ship it: the command runs on a cluster node, where it does not exist"
+        ),
+        format!("ship and run it with --script: hjob run shell --script {exec} -- ARGS"),
+    ))
+}
+
 /// A local file to upload and where it goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Upload {
@@ -901,6 +935,7 @@ pub fn prepare(input: &PrepareInput<'_>) -> Result<PreparedJob, HjobError> {
         },
     )?;
     let template = input.templates.require(&spec.kind)?;
+    check_shell_command_is_shipped(&spec)?;
     let mut hashes = HashCache::load(input.settings.data_dir.as_deref());
     let uploads = plan_uploads(&spec, &mut hashes)?;
     hashes.save();

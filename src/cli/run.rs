@@ -16,7 +16,7 @@ use clap::{Args, Subcommand};
   hjob run java --jar etl.jar --main-class com.example.Etl -D mapreduce.map.memory.mb=4096 -- in out
   hjob run spark --jar app.py --spark-opts '--executor-memory 4g' -- 2026-11-22
   hjob run hive -e 'SELECT COUNT(*) FROM logs' --param day=2026-11-22
-  hjob run shell --detach --output json -- ./nightly.sh     # CI: submit, read the id
+  hjob run shell --detach --output json --script nightly.sh   # CI: submit, read the id
   hjob run java --jar etl.jar --main-class X --dry-run      # render and check only"
 )]
 pub struct RunArgs {

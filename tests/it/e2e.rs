@@ -588,3 +588,88 @@ fn sandbox_exec_runs_a_real_job_and_exits_with_hjobs_code() {
     assert_eq!(code, 1, "a failed job exits 1 through exec: {out}");
     assert!(out.contains("FAILED"), "{out}");
 }
+
+/// `hjob run shell -- ./smoke.sh` names a file on this machine that the
+/// cluster never gets: refused with exit 2 and the `--script` fix, before
+/// anything is staged. With `--script` (or `--file` shipping it) it runs.
+#[test]
+fn a_local_script_as_the_shell_command_is_refused_unless_shipped() {
+    let world = World::new();
+    let work = tempfile::tempdir().unwrap();
+    let script = write_file(
+        work.path(),
+        "smoke.sh",
+        b"#!/bin/sh\necho smoke ok \"$@\"\n",
+    );
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    world.sandbox.clear_requests();
+    let refused = world
+        .hjob()
+        .current_dir(work.path())
+        .args(["run", "shell", "--", "./smoke.sh", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&refused), 2, "{}", text(&refused.stderr));
+    let said = text(&refused.stderr);
+    assert!(
+        said.contains("`./smoke.sh` is a file on this machine"),
+        "{said}"
+    );
+    assert!(said.contains("--script ./smoke.sh"), "{said}");
+    for service in [Service::Oozie, Service::NameNode, Service::DataNode] {
+        assert!(
+            world.sandbox.requests(service).is_empty(),
+            "{service:?} was called"
+        );
+    }
+
+    // The fix it names works.
+    let fixed = world
+        .hjob()
+        .current_dir(work.path())
+        .args([
+            "run",
+            "shell",
+            "--output",
+            "json",
+            "--script",
+            "./smoke.sh",
+            "--",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&fixed), 0, "{}", text(&fixed.stderr));
+    let logs = world.run(&["logs", json_doc(&fixed)["id"].as_str().unwrap()]);
+    assert!(
+        text(&logs.stdout).contains("smoke ok x"),
+        "{}",
+        text(&logs.stdout)
+    );
+
+    // Shipping it with --file makes ./smoke.sh exist on the node.
+    let shipped = world
+        .hjob()
+        .current_dir(work.path())
+        .args([
+            "run",
+            "shell",
+            "--file",
+            "smoke.sh",
+            "--",
+            "./smoke.sh",
+            "y",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&shipped), 0, "{}", text(&shipped.stderr));
+
+    // A relative path that is not a local file is the user's business.
+    let other = world
+        .hjob()
+        .current_dir(work.path())
+        .args(["run", "shell", "--dry-run", "--", "bin/tool"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&other), 0, "{}", text(&other.stderr));
+}
