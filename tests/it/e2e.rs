@@ -673,3 +673,77 @@ fn a_local_script_as_the_shell_command_is_refused_unless_shipped() {
         .unwrap();
     assert_eq!(code(&other), 0, "{}", text(&other.stderr));
 }
+
+/// `list` decides each job's ending with the same rule as `run`, `wait`,
+/// `status` and `kill`: a failed action that reached the kill node is
+/// FAILED (Oozie says KILLED), a killed job KILLED; `--status` filters on
+/// that ending, in both outputs.
+#[test]
+fn list_reports_and_filters_on_the_same_ending_as_run() {
+    let world = World::new();
+    let failed = world.run(&[
+        "run", "shell", "--output", "json", "--", "sh", "-c", "exit 4",
+    ]);
+    assert_eq!(code(&failed), 1, "{}", text(&failed.stderr));
+    let failed_id = json_doc(&failed)["id"].as_str().unwrap().to_owned();
+    assert_eq!(json_doc(&failed)["oozie_status"], "KILLED");
+    let ok = world.run(&["run", "shell", "--output", "json", "--", "true"]);
+    let ok_id = json_doc(&ok)["id"].as_str().unwrap().to_owned();
+    let detached = world.run(&[
+        "run", "shell", "--detach", "--output", "json", "--", "sleep", "30",
+    ]);
+    let killed_id = json_doc(&detached)["id"].as_str().unwrap().to_owned();
+    let kill = world.run(&["kill", &killed_id, "--yes", "--output", "json"]);
+    assert_eq!(
+        json_doc(&kill)["status"],
+        "KILLED",
+        "{}",
+        text(&kill.stdout)
+    );
+
+    let ids = |args: &[&str]| -> Vec<(String, String)> {
+        let mut all = vec!["list", "--output", "json"];
+        all.extend_from_slice(args);
+        let out = world.run(&all);
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        json_doc(&out)["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|j| {
+                (
+                    j["id"].as_str().unwrap().to_owned(),
+                    j["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let mut everything = ids(&[]);
+    everything.sort();
+    let mut expected = vec![
+        (failed_id.clone(), "FAILED".to_owned()),
+        (ok_id.clone(), "SUCCEEDED".to_owned()),
+        (killed_id.clone(), "KILLED".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(everything, expected);
+    assert_eq!(
+        ids(&["--status", "FAILED"]),
+        vec![(failed_id.clone(), "FAILED".to_owned())]
+    );
+    assert_eq!(
+        ids(&["--status", "killed"]),
+        vec![(killed_id.clone(), "KILLED".to_owned())]
+    );
+    // --limit counts the jobs shown, after the filter.
+    assert_eq!(ids(&["--status", "FAILED", "--limit", "1"]).len(), 1);
+
+    // The table says the same.
+    let table = world.run(&["list", "--status", "FAILED"]);
+    let table = text(&table.stdout);
+    assert_eq!(table.lines().count(), 1, "{table}");
+    assert!(
+        table.starts_with(&failed_id) && table.contains("\tFAILED\t"),
+        "{table}"
+    );
+}
