@@ -242,6 +242,53 @@ impl Ui {
         status
     }
 
+    /// Reports what clap said about the command line: its usage error (exit
+    /// 2), or the help or version asked for (exit 0). In JSON mode stdout
+    /// gets one document, `{"error": {message, hint, exit_code}}` or
+    /// `{"help"|"version": text}`, and the human text goes to stderr.
+    pub fn clap_error(&self, error: &clap::Error) -> ExitStatus {
+        use clap::error::ErrorKind;
+        let rendered = error.render().to_string();
+        if !self.is_json() {
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Success
+            };
+        }
+        match error.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+                if !error.use_stderr() =>
+            {
+                self.json(&serde_json::json!({ "help": rendered }));
+                ExitStatus::Success
+            }
+            ErrorKind::DisplayVersion => {
+                self.json(&serde_json::json!({ "version": rendered.trim() }));
+                ExitStatus::Success
+            }
+            _ => {
+                let _ = error.print();
+                let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+                let message = lines
+                    .next()
+                    .map(|l| l.strip_prefix("error: ").unwrap_or(l).to_owned())
+                    .unwrap_or_default();
+                let hint: Vec<&str> = lines.collect();
+                let status = ExitStatus::Usage;
+                self.json(&serde_json::json!({
+                    "error": {
+                        "message": message,
+                        "hint": (!hint.is_empty()).then(|| hint.join(" ")),
+                        "exit_code": status.code(),
+                    }
+                }));
+                status
+            }
+        }
+    }
+
     /// Asks a yes/no question on the terminal; callers check [`Ui::can_prompt`] first.
     pub fn confirm(&self, question: &str) -> anyhow::Result<bool> {
         Ok(dialoguer::Confirm::new()

@@ -77,6 +77,24 @@ pub struct GlobalArgs {
     pub user: Option<String>,
 }
 
+/// Whether raw arguments ask for `--output json` (`--output json` or
+/// `--output=json`, before any `--`). Used only when clap refused the
+/// command line, so its error can still be one JSON document.
+pub fn asks_for_json(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
+    let mut json = false;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("--") => break,
+            Some("--output") => json = args.next().is_some_and(|v| v == "json"),
+            Some("--output=json") => json = true,
+            Some(a) if a.starts_with("--output=") => json = false,
+            _ => {}
+        }
+    }
+    json
+}
+
 /// hjob's subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -2,6 +2,7 @@
 //! clap definition, so they never drift from the real flags.
 
 use clap::CommandFactory;
+use serde_json::json;
 
 use crate::cli::{Cli, CompletionsArgs};
 use crate::error::ExitStatus;
@@ -23,12 +24,22 @@ pub fn man_page() -> anyhow::Result<String> {
 
 /// Prints the completion script.
 pub fn completions(args: &CompletionsArgs, ui: &Ui) -> anyhow::Result<ExitStatus> {
-    ui.result(&completion_script(args.shell));
+    let script = completion_script(args.shell);
+    if ui.is_json() {
+        ui.json(&json!({ "shell": args.shell.to_string(), "script": script }));
+    } else {
+        ui.result(&script);
+    }
     Ok(ExitStatus::Success)
 }
 
 /// Prints the man page.
 pub fn man(ui: &Ui) -> anyhow::Result<ExitStatus> {
-    ui.result(&man_page()?);
+    let page = man_page()?;
+    if ui.is_json() {
+        ui.json(&json!({ "man": page }));
+    } else {
+        ui.result(&page);
+    }
     Ok(ExitStatus::Success)
 }

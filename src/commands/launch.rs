@@ -70,9 +70,12 @@ async fn interrupted_before_submit(
         .warn("interrupted while staging: removing partial files; nothing was submitted");
     let _ = webhdfs.delete(app_dir, true).await;
     if ctx.ui.is_json() {
-        ctx.ui.json(
-            &json!({"error": "interrupted while staging; nothing was submitted", "exit_code": 130}),
-        );
+        let status = ExitStatus::Interrupted;
+        ctx.ui.json(&json!({"error": {
+            "message": "interrupted while staging; nothing was submitted",
+            "hint": "the partial files were removed; run the command again to submit",
+            "exit_code": status.code(),
+        }}));
     }
     Ok(ExitStatus::Interrupted)
 }

@@ -19,10 +19,15 @@ pub async fn status(ctx: &Context<'_>, args: JobRef) -> anyhow::Result<ExitStatu
         oozie_url: located.oozie.job_url(&job.id),
     };
     let ending = ending(&job);
+    let status = ExitStatus::Success;
     if ctx.ui.is_json() {
-        ctx.ui.json(&job_json(&job, &place, &ending));
+        let mut doc = job_json(&job, &place, &ending);
+        // `status` reports and exits 0 whatever the job's state; the field
+        // says what this process exits with (README, "JSON output").
+        doc["exit_code"] = serde_json::json!(status.code());
+        ctx.ui.json(&doc);
     } else {
         ctx.ui.result(&job_human(&job, &place, &ending));
     }
-    Ok(ExitStatus::Success)
+    Ok(status)
 }

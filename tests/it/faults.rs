@@ -635,6 +635,53 @@ fn ctrl_c_during_staging_removes_partial_files_and_submits_nothing() {
     assert_eq!(hdfs_status_code(&world, &app_dir), 404, "{app_dir}");
 }
 
+/// With `--output json`, Ctrl-C during staging prints the documented
+/// `{"error": {message, hint, exit_code}}` document, not a bare string.
+#[test]
+fn ctrl_c_during_staging_with_json_prints_the_error_document() {
+    let world = World::new();
+    world
+        .sandbox
+        .set_latency(Service::DataNode, Duration::from_secs(20));
+    let jar = write_file(world.home.path(), "big.jar", &vec![3u8; 300_000]);
+    let run = Running::spawn(
+        &world,
+        &[
+            "run",
+            "java",
+            "--output",
+            "json",
+            "--jar",
+            jar.to_str().unwrap(),
+            "--main-class",
+            "X",
+        ],
+    );
+    eventually(Duration::from_secs(20), "an upload in flight", || {
+        world
+            .sandbox
+            .requests(Service::DataNode)
+            .iter()
+            .any(|r| r.method == "PUT" && r.status == 0)
+    });
+    run.signal("INT");
+    let (status, stdout, stderr) = run.finish(Duration::from_secs(10));
+    world.sandbox.set_latency(Service::DataNode, Duration::ZERO);
+    assert_eq!(status, 130, "{stderr}");
+    let doc: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not one JSON document ({e}): {stdout}"));
+    assert_eq!(doc["error"]["exit_code"], 130, "{doc}");
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was submitted"),
+        "{doc}"
+    );
+    assert!(doc["error"]["hint"].is_string(), "{doc}");
+    assert!(posts(&world.sandbox).is_empty());
+}
+
 #[test]
 fn sigkill_during_wait_then_wait_reattaches_with_the_jobs_outcome() {
     let world = World::new();

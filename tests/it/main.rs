@@ -6,6 +6,7 @@ mod e2e;
 mod faults;
 mod foundation;
 mod install;
+mod json_output;
 mod reliability;
 mod render;
 mod webhdfs_client;
