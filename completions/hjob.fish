@@ -146,7 +146,7 @@ complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcomman
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -s h -l help -d 'Print help'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -s V -l version -d 'Print version'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l script -d 'A HiveQL script file' -r -F
-complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -s e -d 'A HiveQL query' -r
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -s e -d 'A HiveQL query (it may start with `-`, e.g. a `--` comment)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l param -d 'A script parameter, K=V (repeatable)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l jdbc-url -d 'HiveServer2 JDBC URL (default: the cluster\'s hive2_jdbc_url)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l name -d 'Job name (default: hjob-<kind>-<user>-<short id>)' -r

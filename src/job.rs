@@ -920,6 +920,26 @@ pub struct PrepareInput<'a> {
     pub submission_id: &'a str,
 }
 
+/// Checks everything about a request that needs neither the state service
+/// nor a local file: `-D`, `--env`, `--param`, class names, arguments,
+/// shippable names. `run` calls it before the state lookup, so a
+/// command-line mistake exits 2 without a network call. The cluster's own
+/// values are not known yet: a hive job without `--jdbc-url` is assumed to
+/// get the cluster's (that is checked again in [`prepare`]).
+pub fn check_request(request: &RunRequest, settings: &Settings) -> Result<(), HjobError> {
+    JobSpec::new(
+        request,
+        &SpecInputs {
+            user: &settings.user.value,
+            submission_id: "00000000T000000-00000000",
+            cluster_queue: None,
+            hive2_jdbc_url: Some("jdbc:hive2://the-clusters-own:10000/default"),
+            default_schema: &settings.workflow_schema.value,
+        },
+    )
+    .map(drop)
+}
+
 /// Validates, plans the uploads (reads the local files), renders and checks
 /// the workflow, and lists the job properties.
 pub fn prepare(input: &PrepareInput<'_>) -> Result<PreparedJob, HjobError> {

@@ -164,8 +164,8 @@ pub struct HiveArgs {
     /// A HiveQL script file.
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,
-    /// A HiveQL query.
-    #[arg(short = 'e', value_name = "QUERY")]
+    /// A HiveQL query (it may start with `-`, e.g. a `--` comment).
+    #[arg(short = 'e', value_name = "QUERY", allow_hyphen_values = true)]
     pub query: Option<String>,
     /// A script parameter, K=V (repeatable).
     #[arg(long = "param", value_name = "K=V")]

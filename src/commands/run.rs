@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use super::Context;
 use super::launch::{self, Launch};
-use crate::cli::run::RunArgs;
+use crate::cli::run::{RunArgs, RunKind};
 use crate::error::{ExitStatus, HjobError};
 use crate::job::{self, PrepareInput, RunRequest};
 use crate::staging::StagedFile;
@@ -14,13 +14,22 @@ use crate::workflow::Templates;
 
 /// Runs a job. The state is read before anything else happens, so a
 /// disabled switch or an unreachable state service submits nothing and
-/// reads no local file; only parsing the command line comes first.
+/// reads no local file; only checking the command line comes first (and,
+/// for a user kind, finding its template).
 pub async fn run(ctx: &Context<'_>, args: RunArgs) -> anyhow::Result<ExitStatus> {
     if let Some(help) = job::custom_kind_help(&args.kind) {
         ctx.ui.result(&help);
         return Ok(ExitStatus::Success);
     }
     let request = RunRequest::parse(args.kind)?;
+    // Command-line mistakes exit 2 before any network call.
+    let timeout = super::wait::parse_timeout(request.common().timeout.as_deref())?;
+    job::check_request(&request, &ctx.settings)?;
+    if matches!(request.kind, RunKind::Custom(_)) {
+        // Whether a user kind exists is known from the templates dir alone.
+        Templates::load(ctx.settings.templates_dir.value.as_deref())?
+            .require(request.kind_name())?;
+    }
     let client = StateClient::new(&ctx.settings)?;
     let state = client.fetch().await?.document;
     let dry_run = request.common().dry_run;
@@ -48,7 +57,6 @@ pub async fn run(ctx: &Context<'_>, args: RunArgs) -> anyhow::Result<ExitStatus>
         return super::dry_run::dry_run(ctx, &prepared, &state).await;
     }
     let common = request.common();
-    let timeout = super::wait::parse_timeout(common.timeout.as_deref())?;
     let kill_on_interrupt = common.kill_on_interrupt || ctx.settings.kill_on_interrupt.value;
     let launch = Launch {
         files: prepared

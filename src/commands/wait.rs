@@ -15,18 +15,22 @@ use crate::oozie::{OozieClient, WorkflowJob};
 use crate::report::{JobPlace, ProgressDisplay, ending, job_human, job_json};
 use crate::wait::{WaitEnd, WaitOptions, wait_for_job};
 
-/// Parses `--timeout`.
-pub fn parse_timeout(text: Option<&str>) -> anyhow::Result<Option<Duration>> {
-    text.map(|t| {
-        parse_duration(t).map_err(|_| {
-            HjobError::usage_hint(
-                format!("invalid --timeout {t:?}"),
-                "use a duration such as 90s, 30m or 2h",
-            )
-            .into()
-        })
-    })
-    .transpose()
+/// Parses `--timeout`: a positive duration of at most 100 years.
+pub fn parse_timeout(text: Option<&str>) -> Result<Option<Duration>, HjobError> {
+    let Some(t) = text else {
+        return Ok(None);
+    };
+    match parse_duration(t) {
+        Ok(d) if d.is_zero() => Err(HjobError::usage_hint(
+            format!("--timeout {t:?} would stop waiting before the job could start"),
+            "give a positive duration such as 90s, 30m or 2h, or leave --timeout out to wait until the job ends",
+        )),
+        Ok(d) => Ok(Some(d)),
+        Err(why) => Err(HjobError::usage_hint(
+            format!("invalid --timeout {t:?} ({why})"),
+            "use a duration such as 90s, 30m or 2h",
+        )),
+    }
 }
 
 /// Re-attaches to a job.

@@ -9,4 +9,5 @@ mod install;
 mod json_output;
 mod reliability;
 mod render;
+mod usage;
 mod webhdfs_client;
