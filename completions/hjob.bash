@@ -1702,7 +1702,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__hive)
-            opts="-e -D -v -q -h -V --script --param --jdbc-url --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-e -D -v -q -h -V --script --param --jdbc-url --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1780,7 +1780,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__java)
-            opts="-D -v -q -h -V --jar --main-class --java-opts --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-D -v -q -h -V --jar --main-class --java-opts --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1854,7 +1854,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__scalding)
-            opts="-D -v -q -h -V --jar --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-D -v -q -h -V --jar --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1920,7 +1920,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__shell)
-            opts="-D -v -q -h -V --script --env --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-D -v -q -h -V --script --env --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1990,7 +1990,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__spark)
-            opts="-D -v -q -h -V --jar --class --spark-opts --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-D -v -q -h -V --jar --class --spark-opts --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2310,7 +2310,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__wait)
-            opts="-v -q -h -V --cluster --timeout --kill-on-interrupt --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --cluster --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

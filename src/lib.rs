@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod follow;
 pub mod hash_cache;
 pub mod http;
 pub mod interrupt;

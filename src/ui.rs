@@ -14,6 +14,7 @@
 )]
 
 use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -22,6 +23,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::{Env, env_vars};
 use crate::error::{ExitStatus, exit_status_of, hint_of};
+use crate::follow::{Chunk, Stream};
 
 /// Human text or one JSON document on stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -40,6 +42,28 @@ pub enum ColorChoice {
     Never,
 }
 
+/// `text` with `prefix` (and a space) at the start of each line, where
+/// `line_start` says whether the previous chunk ended a line; without a
+/// prefix, `text` unchanged.
+fn prefix_lines(text: &str, prefix: Option<&str>, line_start: &mut bool) -> String {
+    let Some(prefix) = prefix else {
+        if !text.is_empty() {
+            *line_start = text.ends_with('\n');
+        }
+        return text.to_owned();
+    };
+    let mut out = String::new();
+    for piece in text.split_inclusive('\n') {
+        if *line_start {
+            out.push_str(prefix);
+            out.push(' ');
+        }
+        out.push_str(piece);
+        *line_start = piece.ends_with('\n');
+    }
+    out
+}
+
 /// The reporter every command writes through.
 #[derive(Debug)]
 pub struct Ui {
@@ -53,6 +77,25 @@ pub struct Ui {
     stdout_closed: AtomicBool,
     /// Set once a JSON document went to stdout (there is only ever one).
     json_written: AtomicBool,
+    /// The spinner on screen, which streamed job output draws around.
+    spinner: Mutex<Option<ProgressBar>>,
+}
+
+/// Where the job's streamed output stands: whether each destination is at
+/// the start of a line (prefixes go there on a terminal).
+#[derive(Debug, Clone)]
+pub struct JobOutput {
+    stdout_at_line_start: bool,
+    stderr_at_line_start: bool,
+}
+
+impl Default for JobOutput {
+    fn default() -> Self {
+        JobOutput {
+            stdout_at_line_start: true,
+            stderr_at_line_start: true,
+        }
+    }
 }
 
 impl Ui {
@@ -96,6 +139,7 @@ impl Ui {
             stderr_tty: stderr_tty && !dumb,
             stdout_closed: AtomicBool::new(false),
             json_written: AtomicBool::new(false),
+            spinner: Mutex::new(None),
         }
     }
 
@@ -289,6 +333,77 @@ impl Ui {
         }
     }
 
+    /// Shows a chunk of a job's own output. Human mode: the job's stdout on
+    /// stdout and its stderr on stderr; JSON mode: both on stderr, since
+    /// stdout holds only the one document. On a terminal each line gets a
+    /// prefix naming its stream (`out│`, `err│`, the latter in red); in a
+    /// pipe the bytes go through exactly as the job wrote them. Hidden
+    /// with `--quiet`.
+    pub fn job_output(&self, at: &mut JobOutput, chunk: &Chunk) {
+        if self.quiet || chunk.text.is_empty() {
+            return;
+        }
+        let to_stdout = chunk.stream == Stream::Stdout && !self.is_json();
+        let tty = if to_stdout {
+            self.stdout_tty
+        } else {
+            self.stderr_tty
+        };
+        let line_start = if to_stdout {
+            &mut at.stdout_at_line_start
+        } else {
+            &mut at.stderr_at_line_start
+        };
+        let prefix = tty.then(|| {
+            let prefix = match chunk.stream {
+                Stream::Stdout => style("out│").dim(),
+                Stream::Stderr => style("err│").red(),
+            };
+            if to_stdout {
+                prefix.to_string()
+            } else {
+                prefix.for_stderr().to_string()
+            }
+        });
+        let text = prefix_lines(&chunk.text, prefix.as_deref(), line_start);
+        let write = || {
+            if to_stdout {
+                self.write_stdout(&text);
+            } else {
+                let mut err = std::io::stderr().lock();
+                let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+            }
+        };
+        match self.active_spinner() {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+
+    /// Ends streamed job output: a last line the job left open is closed,
+    /// so hjob's own summary and status lines start on lines of their own.
+    pub fn end_job_output(&self, at: &mut JobOutput) {
+        if self.quiet {
+            return;
+        }
+        let to_stdout = !self.is_json();
+        if !at.stdout_at_line_start && to_stdout {
+            self.write_stdout("\n");
+        }
+        if !at.stderr_at_line_start {
+            self.write_stderr("");
+        }
+        *at = JobOutput::default();
+    }
+
+    fn active_spinner(&self) -> Option<ProgressBar> {
+        self.spinner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .filter(|b| !b.is_finished() && !b.is_hidden())
+    }
+
     /// Asks a yes/no question on the terminal; callers check [`Ui::can_prompt`] first.
     pub fn confirm(&self, question: &str) -> anyhow::Result<bool> {
         Ok(dialoguer::Confirm::new()
@@ -309,6 +424,7 @@ impl Ui {
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.enable_steady_tick(Duration::from_millis(120));
+        *self.spinner.lock().unwrap_or_else(|p| p.into_inner()) = Some(bar.clone());
         bar
     }
 
@@ -326,5 +442,25 @@ impl Ui {
         );
         bar.set_message(label.to_owned());
         bar
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_go_at_line_starts_across_chunks() {
+        let mut at = true;
+        assert_eq!(
+            prefix_lines("a\nb", Some("out│"), &mut at),
+            "out│ a\nout│ b"
+        );
+        assert!(!at);
+        assert_eq!(prefix_lines("c\nd\n", Some("out│"), &mut at), "c\nout│ d\n");
+        assert!(at);
+        let mut plain = true;
+        assert_eq!(prefix_lines("x\ny", None, &mut plain), "x\ny");
+        assert!(!plain);
     }
 }

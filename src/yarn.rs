@@ -51,10 +51,22 @@ fn list_items(value: &Value) -> Vec<&Value> {
 /// When nothing was read the NodeManager omits the header, so the trailer is
 /// removed wherever it stands.
 pub fn strip_log_framing(text: &str) -> String {
-    let body = match text.find("\nLogContents:\n") {
+    let mut body = match text.find("\nLogContents:\n") {
         Some(at) if text.starts_with("Container: ") => &text[at + "\nLogContents:\n".len()..],
         _ => text,
     };
+    // The trailer follows the log's last byte directly, so a log that does
+    // not end in a newline (a partial line while the job runs) has it glued
+    // to its last line: cut at the final trailer when only stars and blank
+    // lines follow it.
+    if let Some(at) = body.rfind("End of LogType:") {
+        let mut rest = body[at..].splitn(2, '\n');
+        let _trailer = rest.next();
+        let after = rest.next().unwrap_or("");
+        if after.trim().chars().all(|c| c == '*') {
+            body = &body[..at];
+        }
+    }
     let mut out = String::new();
     let mut after_trailer = false;
     for line in body.split_inclusive('\n') {
@@ -260,6 +272,10 @@ mod tests {
         assert!(!body.contains("*****"), "{body}");
         let empty = "End of LogType:stderr\n*****************\n\n";
         assert_eq!(strip_log_framing(empty), "");
+        // A partial last line: the trailer is glued to it.
+        let partial = "Container: c_1 on n:1\nLogAggregationType: LOCAL\n====\nLogType:stdout\nLogLastModifiedTime:x\nLogLength:11\nLogContents:\none\npartialEnd of LogType:stdout.This log file belongs to a running container (c_1) and so may not be complete.\n*****\n\n";
+        assert_eq!(strip_log_framing(partial), "one\npartial");
+        assert_eq!(parse_log_tail(partial).unwrap().text, "one\npartial");
     }
 
     #[test]

@@ -180,6 +180,9 @@ pub struct WaitArgs {
     /// Kill the job when interrupted with Ctrl-C (default: leave it running).
     #[arg(long)]
     pub kill_on_interrupt: bool,
+    /// Don't stream the job's own stdout/stderr while waiting.
+    #[arg(long)]
+    pub no_follow: bool,
 }
 
 /// Arguments of `hjob kill`.

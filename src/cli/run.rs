@@ -102,6 +102,9 @@ pub struct CommonRunArgs {
     /// Kill the job when interrupted with Ctrl-C (default: leave it running).
     #[arg(long)]
     pub kill_on_interrupt: bool,
+    /// Don't stream the job's own stdout/stderr while waiting.
+    #[arg(long)]
+    pub no_follow: bool,
 }
 
 /// `hjob run scalding`.

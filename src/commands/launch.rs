@@ -32,6 +32,8 @@ pub struct Launch {
     pub detach: bool,
     pub timeout: Option<Duration>,
     pub kill_on_interrupt: bool,
+    /// Stream the job's output while waiting.
+    pub follow: bool,
 }
 
 /// Where the job was submitted from, for the job's configuration.
@@ -174,6 +176,8 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
     let attach_options = AttachOptions {
         timeout: launch.timeout,
         kill_on_interrupt: launch.kill_on_interrupt,
+        yarn: super::wait::yarn_for(ctx, cluster.yarn_url.as_deref())?,
+        follow: launch.follow,
     };
     job_records::save(
         ctx.settings.data_dir.as_deref(),

@@ -77,6 +77,7 @@ pub async fn run(ctx: &Context<'_>, args: RunArgs) -> anyhow::Result<ExitStatus>
         detach: common.detach,
         timeout,
         kill_on_interrupt,
+        follow: !common.no_follow,
     };
     launch::launch(ctx, launch).await
 }

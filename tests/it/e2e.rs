@@ -183,7 +183,7 @@ fn a_failing_shell_action_is_reported_failed_with_cause_and_link() {
     let doc = json_doc(&out);
     assert_eq!(doc["status"], "FAILED");
     assert_eq!(doc["oozie_status"], "KILLED");
-    let error = doc["error"].as_str().unwrap();
+    let error = doc["error"]["message"].as_str().unwrap();
     assert!(error.contains("exit code [3]"), "{error}");
     assert!(doc["log_urls"][0].as_str().unwrap().starts_with("http://"));
 }
@@ -311,7 +311,10 @@ fn simulated_java_failure_exits_1_and_names_the_main_class() {
     let doc = json_doc(&out);
     assert_eq!(doc["status"], "FAILED");
     assert!(
-        doc["error"].as_str().unwrap().contains("exit code [2]"),
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("exit code [2]"),
         "{doc}"
     );
 }

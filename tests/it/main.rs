@@ -7,6 +7,7 @@ mod faults;
 mod foundation;
 mod install;
 mod json_output;
+mod live_output;
 mod reliability;
 mod render;
 mod usage;
