@@ -425,6 +425,19 @@ pub fn render(template: &TemplateSource, context: &TemplateContext) -> Result<St
         .render(&name, &tera_context)
         .map_err(|e| HjobError::usage_hint(describe_tera_error(&template.origin, &e), fix()))?;
     check::check(&xml).map_err(|e| {
+        if e.code == "E0736" {
+            // The size comes from the user's own input (arguments, -D,
+            // --env, a query), not from the template.
+            return HjobError::usage_hint(
+                format!(
+                    "the workflow for this `{}` job would be {} bytes, over Oozie's limit of {} (E0736): its arguments, -D values, --env or query are too long",
+                    template.kind,
+                    xml.len(),
+                    check::MAX_WORKFLOW_BYTES
+                ),
+                "put the long input in a file: ship it with --file FILE and read FILE in the job, or run a script with --script FILE",
+            );
+        }
         HjobError::usage_hint(
             format!(
                 "the workflow rendered from the {} template for `{}` would be refused by Oozie: {e}",

@@ -136,3 +136,22 @@ fn a_hive_query_may_start_with_a_dash() {
         text(&out.stdout)
     );
 }
+
+/// An argument list too large for Oozie (E0736) is the user's input, not a
+/// bug in hjob: the hint names --file and --script.
+#[test]
+fn a_workflow_too_large_for_oozie_names_file_and_script() {
+    let world = World::new();
+    let big = "x".repeat(4000);
+    let mut args = vec!["run", "shell", "--dry-run", "--", "echo"];
+    args.extend(std::iter::repeat_n(big.as_str(), 30));
+    let out = world.run(&args);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("E0736"), "{stderr}");
+    assert!(
+        stderr.contains("--file") && stderr.contains("--script"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("bug in hjob"), "{stderr}");
+}
