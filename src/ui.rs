@@ -42,6 +42,69 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Whether stdout and stderr get colour. `--color always|never` decide;
+/// with `auto`: `NO_COLOR` (set, non-empty) turns colour off, then
+/// `CLICOLOR_FORCE` (not `0`) turns it on, then `CLICOLOR=0` turns it off,
+/// else each stream is coloured only when it is a terminal and `TERM` is
+/// set and not `dumb`.
+fn colors(color: ColorChoice, env: &Env, stdout_tty: bool, stderr_tty: bool) -> (bool, bool) {
+    let dumb = env.get("TERM").is_none_or(|t| t == "dumb");
+    match color {
+        ColorChoice::Always => (true, true),
+        ColorChoice::Never => (false, false),
+        ColorChoice::Auto => {
+            if env.non_empty(env_vars::NO_COLOR).is_some() {
+                (false, false)
+            } else if env
+                .non_empty(env_vars::CLICOLOR_FORCE)
+                .is_some_and(|v| v != "0")
+            {
+                (true, true)
+            } else if env.get("CLICOLOR").is_some_and(|v| v.trim() == "0") {
+                (false, false)
+            } else {
+                (stdout_tty && !dumb, stderr_tty && !dumb)
+            }
+        }
+    }
+}
+
+/// Text from outside hjob (the admins' message, a job's output) made safe
+/// for a terminal: control characters are shown in caret notation (`^[`
+/// for ESC, `^?` for DEL) or as `\u{9b}` (C1), so they are seen, not
+/// executed. Newlines, tabs and the CR of a CRLF stay.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let harmful = |c: char, next: Option<char>| {
+        c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && next == Some('\n'))
+    };
+    let mut chars = text.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if harmful(c, chars.peek().copied()) {
+            any = true;
+            break;
+        }
+    }
+    if !any {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !harmful(c, chars.peek().copied()) {
+            out.push(c);
+        } else if (c as u32) < 0x20 {
+            out.push('^');
+            out.push(char::from(b'@' + c as u8));
+        } else if c == '\u{7f}' {
+            out.push_str("^?");
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// `text` with `prefix` (and a space) at the start of each line, where
 /// `line_start` says whether the previous chunk ended a line; without a
 /// prefix, `text` unchanged.
@@ -112,22 +175,7 @@ impl Ui {
         let stderr_tty = std::io::stderr().is_terminal();
         let stdin_tty = std::io::stdin().is_terminal();
         let dumb = env.get("TERM").is_none_or(|t| t == "dumb");
-        let (out, err) = match color {
-            ColorChoice::Always => (true, true),
-            ColorChoice::Never => (false, false),
-            ColorChoice::Auto => {
-                if env.non_empty(env_vars::NO_COLOR).is_some() {
-                    (false, false)
-                } else if env
-                    .non_empty(env_vars::CLICOLOR_FORCE)
-                    .is_some_and(|v| v != "0")
-                {
-                    (true, true)
-                } else {
-                    (stdout_tty && !dumb, stderr_tty && !dumb)
-                }
-            }
-        };
+        let (out, err) = colors(color, env, stdout_tty, stderr_tty);
         console::set_colors_enabled(out);
         console::set_colors_enabled_stderr(err);
         Ui {
@@ -365,7 +413,14 @@ impl Ui {
                 prefix.for_stderr().to_string()
             }
         });
-        let text = prefix_lines(&chunk.text, prefix.as_deref(), line_start);
+        // On a terminal the job's control characters are shown, not run;
+        // in a pipe its bytes pass unchanged.
+        let shown = if tty {
+            visible(&chunk.text)
+        } else {
+            std::borrow::Cow::Borrowed(chunk.text.as_str())
+        };
+        let text = prefix_lines(&shown, prefix.as_deref(), line_start);
         let write = || {
             if to_stdout {
                 self.write_stdout(&text);
@@ -462,5 +517,65 @@ mod tests {
         let mut plain = true;
         assert_eq!(prefix_lines("x\ny", None, &mut plain), "x\ny");
         assert!(!plain);
+    }
+
+    #[test]
+    fn control_characters_are_made_visible() {
+        assert_eq!(visible("plain\ttext\r\n"), "plain\ttext\r\n");
+        assert_eq!(visible("\x1b[2Jgone\x07"), "^[[2Jgone^G");
+        assert_eq!(visible("a\rb\x7f\u{9b}c"), "a^Mb^?\\u{9b}c");
+    }
+
+    #[test]
+    fn colour_follows_flags_then_no_color_clicolor_force_clicolor_then_the_terminal() {
+        let env = |pairs: &[(&str, &str)]| {
+            let mut all = vec![("TERM", "xterm-256color")];
+            all.extend_from_slice(pairs);
+            Env::from_pairs(all)
+        };
+        let auto = ColorChoice::Auto;
+        assert_eq!(colors(auto, &env(&[]), true, false), (true, false));
+        assert_eq!(colors(auto, &env(&[]), false, false), (false, false));
+        assert_eq!(
+            colors(auto, &env(&[("NO_COLOR", "1")]), true, true),
+            (false, false)
+        );
+        assert_eq!(
+            colors(auto, &env(&[("CLICOLOR", "0")]), true, true),
+            (false, false)
+        );
+        assert_eq!(
+            colors(auto, &env(&[("CLICOLOR", "1")]), true, true),
+            (true, true)
+        );
+        assert_eq!(
+            colors(
+                auto,
+                &env(&[("CLICOLOR", "0"), ("CLICOLOR_FORCE", "1")]),
+                false,
+                false
+            ),
+            (true, true)
+        );
+        assert_eq!(
+            colors(
+                ColorChoice::Never,
+                &env(&[("CLICOLOR_FORCE", "1")]),
+                true,
+                true
+            ),
+            (false, false)
+        );
+        assert_eq!(
+            colors(
+                ColorChoice::Always,
+                &env(&[("NO_COLOR", "1")]),
+                false,
+                false
+            ),
+            (true, true)
+        );
+        let dumb = Env::from_pairs([("TERM", "dumb")]);
+        assert_eq!(colors(auto, &dumb, true, true), (false, false));
     }
 }

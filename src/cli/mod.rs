@@ -28,7 +28,7 @@ Environment:
   HJOB_USER         user jobs run as (default: login name)
   HJOB_CONFIG       extra config file (above ~/.config/hjob/config.toml)
   HJOB_ADMIN_TOKEN  token for `hjob admin` commands
-  NO_COLOR          turn colour off
+  NO_COLOR          turn colour off (so does CLICOLOR=0; CLICOLOR_FORCE=1 forces it)
 
 "
     };

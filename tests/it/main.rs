@@ -10,5 +10,6 @@ mod json_output;
 mod live_output;
 mod reliability;
 mod render;
+mod terminal;
 mod usage;
 mod webhdfs_client;
