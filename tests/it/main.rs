@@ -10,6 +10,7 @@ mod json_output;
 mod live_output;
 mod reliability;
 mod render;
+mod templates_copy;
 mod terminal;
 mod usage;
 mod webhdfs_client;
