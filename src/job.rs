@@ -92,7 +92,7 @@ struct DerivedKind {
 #[derive(Debug)]
 pub enum Derived {
     /// Run it.
-    Request(RunRequest),
+    Request(Box<RunRequest>),
     /// `--help` was given: the built-in kind's help.
     Help(String),
 }
@@ -137,11 +137,11 @@ impl RunRequest {
                 .chain(words.iter().skip(1).cloned()),
         );
         match parsed {
-            Ok(DerivedKind { kind }) => Ok(Derived::Request(RunRequest {
+            Ok(DerivedKind { kind }) => Ok(Derived::Request(Box::new(RunRequest {
                 kind,
                 custom: None,
                 template: Some(name.to_owned()),
-            })),
+            }))),
             Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => Ok(Derived::Help(
                 e.render()
                     .to_string()

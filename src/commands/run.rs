@@ -27,11 +27,11 @@ pub async fn run(ctx: &Context<'_>, args: RunArgs) -> anyhow::Result<ExitStatus>
                 Some(base) => RunRequest::derived(base, words)?,
                 None => match job::custom_kind_help(&args.kind) {
                     Some(help) => Derived::Help(help),
-                    None => Derived::Request(RunRequest::parse(args.kind)?),
+                    None => Derived::Request(Box::new(RunRequest::parse(args.kind)?)),
                 },
             };
             match outcome {
-                Derived::Request(request) => request,
+                Derived::Request(request) => *request,
                 Derived::Help(help) => {
                     ctx.ui.result(&help);
                     return Ok(ExitStatus::Success);
