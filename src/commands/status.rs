@@ -23,7 +23,14 @@ pub async fn status(ctx: &Context<'_>, args: JobRef) -> anyhow::Result<ExitStatu
     if ending.exit == ExitStatus::JobFailed
         && let Some(yarn) = super::wait::yarn_for(ctx, located.yarn_url.as_deref())?
     {
-        ending.stderr_tail = failed_stderr_tail(&yarn, &job, STDERR_TAIL_LINES).await;
+        // YARN being slow or down costs one request timeout at most.
+        ending.stderr_tail = tokio::time::timeout(
+            ctx.settings.http.timeout,
+            failed_stderr_tail(&yarn, &job, STDERR_TAIL_LINES),
+        )
+        .await
+        .ok()
+        .flatten();
     }
     let status = ExitStatus::Success;
     if ctx.ui.is_json() {

@@ -189,9 +189,14 @@ pub async fn attach(
         }
         None => waiting.await,
     };
-    // What the job wrote after the last look, before the summary.
-    if let (Some(follower), WaitEnd::Finished(job)) = (follower.as_mut(), &end) {
-        for chunk in follower.poll(job).await {
+    // What the job wrote after the last look, before the summary. YARN
+    // being slow or down must not hold the report back for long: one
+    // request timeout at most.
+    let bound = ctx.settings.http.timeout;
+    if let (Some(follower), WaitEnd::Finished(job)) = (follower.as_mut(), &end)
+        && let Ok(chunks) = tokio::time::timeout(bound, follower.poll(job)).await
+    {
+        for chunk in chunks {
             ctx.ui.job_output(&mut printer, &chunk);
         }
     }
@@ -203,7 +208,11 @@ pub async fn attach(
             if e.exit == ExitStatus::JobFailed
                 && let Some(yarn) = yarn
             {
-                e.stderr_tail = failed_stderr_tail(yarn, &job, STDERR_TAIL_LINES).await;
+                e.stderr_tail =
+                    tokio::time::timeout(bound, failed_stderr_tail(yarn, &job, STDERR_TAIL_LINES))
+                        .await
+                        .ok()
+                        .flatten();
             }
             if ctx.ui.is_json() {
                 ctx.ui.json(&job_json(&job, &place, &e));

@@ -197,3 +197,31 @@ fn json_keeps_stdout_for_the_document_and_carries_the_stderr_tail() {
     let ok = world.run(&["run", "shell", "--output", "json", "--", "true"]);
     assert!(json_doc(&ok)["error"].is_null());
 }
+
+/// With YARN down, `run` still reports the job: its ending and Oozie's
+/// cause, without the output or the stderr tail it cannot read.
+#[test]
+fn yarn_down_costs_the_output_but_never_the_report() {
+    let world = World::new();
+    world
+        .sandbox
+        .service_down(hjob_sandbox::Service::ResourceManager, true);
+    let out = world.run(&[
+        "run", "shell", "--output", "json", "--", "sh", "-c", FAILING,
+    ]);
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    let doc = json_doc(&out);
+    assert_eq!(doc["status"], "FAILED");
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("exit code [3]")
+    );
+    assert!(doc["error"]["stderr_tail"].is_null(), "{doc}");
+    assert!(
+        !text(&out.stderr).contains("problem line"),
+        "{}",
+        text(&out.stderr)
+    );
+}
