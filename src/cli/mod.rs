@@ -116,6 +116,11 @@ pub enum Command {
         after_help = "Examples:\n  hjob cluster\n  hjob cluster --output json | jq .submission.enabled"
     )]
     Cluster,
+    /// Check the setup: config, state service, Oozie, NameNode, a DataNode, YARN, clock, HDFS home.
+    #[command(
+        after_help = "Checks, in order: the config files, the state service, the active cluster's Oozie,\nNameNode and a DataNode (the name the NameNode redirects uploads to must resolve and\naccept connections), the YARN REST API, the clock against each server's Date header, and\nyour HDFS home. It changes nothing.\n\nExit: 0 all passed; 2 the config; 4 a service is unreachable; 1 another check failed.\n\nExamples:\n  hjob doctor\n  hjob doctor --output json | jq '.checks[] | select(.status != \"passed\")'"
+    )]
+    Doctor,
     /// Change the state service (admins).
     #[command(subcommand)]
     Admin(admin::AdminCommand),

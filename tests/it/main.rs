@@ -2,6 +2,7 @@
 //! on loopback (the sandbox, the state server, small stand-ins).
 
 mod completions;
+mod doctor;
 mod e2e;
 mod faults;
 mod foundation;
