@@ -497,6 +497,18 @@ fn logs_follow_streams_a_running_job_once_and_exits_with_its_outcome() {
     assert_eq!(code(&json), 2);
 }
 
+/// A shell job that runs until the test creates `flag` (at most a
+/// minute), then exits with `exit_code`: tests that must see a job RUNNING
+/// hold it with an event instead of a `sleep` a loaded machine can outlast.
+pub fn held_job(dir: &Path, exit_code: i32) -> (PathBuf, String) {
+    let flag = dir.join(format!("release-job-exit-{exit_code}"));
+    let script = format!(
+        "i=0; while [ ! -e '{}' ]; do i=$((i+1)); [ $i -gt 1200 ] && exit 9; sleep 0.05; done; exit {exit_code}",
+        flag.display()
+    );
+    (flag, script)
+}
+
 /// Polls Oozie until a RUNNING job appears on `cluster`; returns its id.
 pub fn wait_for_running_job(world: &World, cluster: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
