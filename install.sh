@@ -58,6 +58,19 @@ generate() {
     rm -f "$tmp"
 }
 
+# What hjob-sandbox needs besides Rust; each missing one is named with the
+# way to get it. hjob itself needs nothing else, so these are notes, not
+# errors.
+check_sandbox_prereqs() {
+    if ! command -v xmllint >/dev/null 2>&1; then
+        say "note: xmllint not found; hjob-sandbox validates workflows with it. Install it with"
+        say "      apt-get install libxml2-utils (Debian/Ubuntu) or dnf install libxml2 (Fedora); macOS has it"
+    fi
+    if ! command -v sh >/dev/null 2>&1; then
+        say "note: sh not found; hjob-sandbox runs shell actions with it"
+    fi
+}
+
 if [ "${1:-}" = "--regen-completions" ]; then
     [ $# -eq 1 ] || die "--regen-completions takes no other argument"
     need_cargo
@@ -80,6 +93,10 @@ case "${1:-}" in
         ;;
     "")
         need_cargo
+        if [ ! -f ../shared/conformance/oozie/validate-workflow.xsd ]; then
+            say "note: ../shared/conformance (beside this repository) is missing; hjob-sandbox embeds its"
+            say "      workflow schemas at build time, so only hjob can be built without it"
+        fi
         say "building hjob and hjob-sandbox (release; the first build takes a few minutes)"
         if ! cargo build --release --locked -p hjob -p hjob-sandbox; then
             say "building both failed; building hjob alone"
@@ -101,6 +118,7 @@ install -d "$prefix/bin" \
 put "$bin_dir/hjob" "$prefix/bin/hjob" 755
 if [ -x "$bin_dir/hjob-sandbox" ]; then
     put "$bin_dir/hjob-sandbox" "$prefix/bin/hjob-sandbox" 755
+    check_sandbox_prereqs
 else
     say "skipped    hjob-sandbox: no $bin_dir/hjob-sandbox was built (hjob itself does not need it)"
 fi
@@ -118,4 +136,8 @@ case ":$PATH:" in
         say "      echo 'export PATH=\"$prefix/bin:\$PATH\"' >> ~/.bashrc"
         ;;
 esac
-say "done: $("$hjob" --version); try 'hjob --help', or the sandbox quick start in README.md"
+if [ -x "$prefix/bin/hjob-sandbox" ]; then
+    say "done: $("$hjob" --version); try: hjob-sandbox exec -- hjob run shell -- echo hello"
+else
+    say "done: $("$hjob" --version); try 'hjob --help'"
+fi

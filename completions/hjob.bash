@@ -28,6 +28,9 @@ _hjob() {
             hjob,config)
                 cmd="hjob__subcmd__config"
                 ;;
+            hjob,doctor)
+                cmd="hjob__subcmd__doctor"
+                ;;
             hjob,help)
                 cmd="hjob__subcmd__help"
                 ;;
@@ -138,6 +141,9 @@ _hjob() {
                 ;;
             hjob__subcmd__help,config)
                 cmd="hjob__subcmd__help__subcmd__config"
+                ;;
+            hjob__subcmd__help,doctor)
+                cmd="hjob__subcmd__help__subcmd__doctor"
                 ;;
             hjob__subcmd__help,help)
                 cmd="hjob__subcmd__help__subcmd__help"
@@ -278,7 +284,7 @@ _hjob() {
 
     case "${cmd}" in
         hjob)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version run status wait kill logs list cluster state admin state-server config templates completions man help"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version run status wait kill logs list cluster state doctor admin state-server config templates completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -979,8 +985,42 @@ _hjob() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hjob__subcmd__doctor)
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hjob__subcmd__help)
-            opts="run status wait kill logs list cluster admin state-server config templates completions man help"
+            opts="run status wait kill logs list cluster doctor admin state-server config templates completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1164,6 +1204,20 @@ _hjob() {
         hjob__subcmd__help__subcmd__config__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hjob__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1702,7 +1756,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__hive)
-            opts="-e -D -v -q -h -V --script --param --jdbc-url --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-e -D -v -q -h -V --script --param --jdbc-url --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1780,7 +1834,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__java)
-            opts="-D -v -q -h -V --jar --main-class --java-opts --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-D -v -q -h -V --jar --main-class --java-opts --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1854,7 +1908,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__scalding)
-            opts="-D -v -q -h -V --jar --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-D -v -q -h -V --jar --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1920,7 +1974,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__shell)
-            opts="-D -v -q -h -V --script --env --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-D -v -q -h -V --script --env --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1990,7 +2044,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__spark)
-            opts="-D -v -q -h -V --jar --class --spark-opts --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-D -v -q -h -V --jar --class --spark-opts --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2310,7 +2364,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__wait)
-            opts="-v -q -h -V --cluster --timeout --kill-on-interrupt --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --cluster --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -44,6 +44,7 @@ complete -c hjob -n "__fish_hjob_needs_command" -f -a "logs" -d 'Show a job\'s O
 complete -c hjob -n "__fish_hjob_needs_command" -f -a "list" -d 'List recent jobs'
 complete -c hjob -n "__fish_hjob_needs_command" -f -a "cluster" -d 'Show the active cluster and whether ad hoc submission is enabled'
 complete -c hjob -n "__fish_hjob_needs_command" -f -a "state" -d 'Show the active cluster and whether ad hoc submission is enabled'
+complete -c hjob -n "__fish_hjob_needs_command" -f -a "doctor" -d 'Check the setup: config, state service, Oozie, NameNode, a DataNode, YARN, clock, HDFS home'
 complete -c hjob -n "__fish_hjob_needs_command" -f -a "admin" -d 'Change the state service (admins)'
 complete -c hjob -n "__fish_hjob_needs_command" -f -a "state-server" -d 'Serve the state API'
 complete -c hjob -n "__fish_hjob_needs_command" -f -a "config" -d 'Show the resolved configuration'
@@ -89,6 +90,7 @@ complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcomman
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -l dry-run -d 'Render and check the workflow, print it, submit nothing'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -l detach -d 'Submit, print the job id and exit without waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -l kill-on-interrupt -d 'Kill the job when interrupted with Ctrl-C (default: leave it running)'
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -l no-follow -d 'Don\'t stream the job\'s own stdout/stderr while waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -s h -l help -d 'Print help'
@@ -115,6 +117,7 @@ complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcomman
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -l dry-run -d 'Render and check the workflow, print it, submit nothing'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -l detach -d 'Submit, print the job id and exit without waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -l kill-on-interrupt -d 'Kill the job when interrupted with Ctrl-C (default: leave it running)'
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -l no-follow -d 'Don\'t stream the job\'s own stdout/stderr while waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -s h -l help -d 'Print help'
@@ -141,12 +144,13 @@ complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcomman
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -l dry-run -d 'Render and check the workflow, print it, submit nothing'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -l detach -d 'Submit, print the job id and exit without waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -l kill-on-interrupt -d 'Kill the job when interrupted with Ctrl-C (default: leave it running)'
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -l no-follow -d 'Don\'t stream the job\'s own stdout/stderr while waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -s h -l help -d 'Print help'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -s V -l version -d 'Print version'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l script -d 'A HiveQL script file' -r -F
-complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -s e -d 'A HiveQL query' -r
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -s e -d 'A HiveQL query (it may start with `-`, e.g. a `--` comment)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l param -d 'A script parameter, K=V (repeatable)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l jdbc-url -d 'HiveServer2 JDBC URL (default: the cluster\'s hive2_jdbc_url)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l name -d 'Job name (default: hjob-<kind>-<user>-<short id>)' -r
@@ -168,6 +172,7 @@ complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcomman
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l dry-run -d 'Render and check the workflow, print it, submit nothing'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l detach -d 'Submit, print the job id and exit without waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l kill-on-interrupt -d 'Kill the job when interrupted with Ctrl-C (default: leave it running)'
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l no-follow -d 'Don\'t stream the job\'s own stdout/stderr while waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -s h -l help -d 'Print help'
@@ -193,6 +198,7 @@ complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcomman
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -l dry-run -d 'Render and check the workflow, print it, submit nothing'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -l detach -d 'Submit, print the job id and exit without waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -l kill-on-interrupt -d 'Kill the job when interrupted with Ctrl-C (default: leave it running)'
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -l no-follow -d 'Don\'t stream the job\'s own stdout/stderr while waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -s h -l help -d 'Print help'
@@ -227,6 +233,7 @@ complete -c hjob -n "__fish_hjob_using_subcommand wait" -l config -d 'An extra c
 complete -c hjob -n "__fish_hjob_using_subcommand wait" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand wait" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand wait" -l kill-on-interrupt -d 'Kill the job when interrupted with Ctrl-C (default: leave it running)'
+complete -c hjob -n "__fish_hjob_using_subcommand wait" -l no-follow -d 'Don\'t stream the job\'s own stdout/stderr while waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand wait" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand wait" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand wait" -s h -l help -d 'Print help'
@@ -304,6 +311,18 @@ complete -c hjob -n "__fish_hjob_using_subcommand state" -s v -l verbose -d 'Mor
 complete -c hjob -n "__fish_hjob_using_subcommand state" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand state" -s h -l help -d 'Print help'
 complete -c hjob -n "__fish_hjob_using_subcommand state" -s V -l version -d 'Print version'
+complete -c hjob -n "__fish_hjob_using_subcommand doctor" -l output -d 'Output format: human text, or exactly one JSON document on stdout' -r -f -a "human\t''
+json\t''"
+complete -c hjob -n "__fish_hjob_using_subcommand doctor" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hjob -n "__fish_hjob_using_subcommand doctor" -l config -d 'An extra config file, above every other file layer' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand doctor" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand doctor" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand doctor" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
+complete -c hjob -n "__fish_hjob_using_subcommand doctor" -s q -l quiet -d 'Only errors and the result'
+complete -c hjob -n "__fish_hjob_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c hjob -n "__fish_hjob_using_subcommand doctor" -s V -l version -d 'Print version'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -l output -d 'Output format: human text, or exactly one JSON document on stdout' -r -f -a "human\t''
 json\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -553,20 +572,21 @@ complete -c hjob -n "__fish_hjob_using_subcommand man" -s v -l verbose -d 'More 
 complete -c hjob -n "__fish_hjob_using_subcommand man" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand man" -s h -l help -d 'Print help'
 complete -c hjob -n "__fish_hjob_using_subcommand man" -s V -l version -d 'Print version'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster admin state-server config templates completions man help" -f -a "run" -d 'Render, stage and submit a job, then wait for it'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster admin state-server config templates completions man help" -f -a "status" -d 'Show a job\'s status once'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster admin state-server config templates completions man help" -f -a "wait" -d 'Wait for a submitted job (re-attach), with the same display and exit codes as run'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster admin state-server config templates completions man help" -f -a "kill" -d 'Kill a job'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster admin state-server config templates completions man help" -f -a "logs" -d 'Show a job\'s Oozie log and its launcher\'s stdout/stderr'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster admin state-server config templates completions man help" -f -a "list" -d 'List recent jobs'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster admin state-server config templates completions man help" -f -a "cluster" -d 'Show the active cluster and whether ad hoc submission is enabled'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster admin state-server config templates completions man help" -f -a "admin" -d 'Change the state service (admins)'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster admin state-server config templates completions man help" -f -a "state-server" -d 'Serve the state API'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster admin state-server config templates completions man help" -f -a "config" -d 'Show the resolved configuration'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster admin state-server config templates completions man help" -f -a "templates" -d 'List or show workflow templates'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster admin state-server config templates completions man help" -f -a "completions" -d 'Print shell completions'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster admin state-server config templates completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster admin state-server config templates completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "run" -d 'Render, stage and submit a job, then wait for it'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "status" -d 'Show a job\'s status once'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "wait" -d 'Wait for a submitted job (re-attach), with the same display and exit codes as run'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "kill" -d 'Kill a job'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "logs" -d 'Show a job\'s Oozie log and its launcher\'s stdout/stderr'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "list" -d 'List recent jobs'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "cluster" -d 'Show the active cluster and whether ad hoc submission is enabled'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "doctor" -d 'Check the setup: config, state service, Oozie, NameNode, a DataNode, YARN, clock, HDFS home'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "admin" -d 'Change the state service (admins)'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "state-server" -d 'Serve the state API'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "config" -d 'Show the resolved configuration'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "templates" -d 'List or show workflow templates'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "completions" -d 'Print shell completions'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and not __fish_seen_subcommand_from run status wait kill logs list cluster doctor admin state-server config templates completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from run" -f -a "scalding" -d 'A Scalding job: java action running com.twitter.scalding.Tool'
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from run" -f -a "java" -d 'A plain Java / MapReduce driver: java action'
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from run" -f -a "spark" -d 'A Spark application (jar or .py) on YARN in cluster mode'

@@ -412,10 +412,10 @@ impl Merged {
                 Some(s) => (s.value.clone(), s.source.clone()),
                 None => (default.to_owned(), Source::Default),
             };
-            let value = parse_duration(&text).map_err(|_| {
+            let value = parse_duration(&text).map_err(|why| {
                 HjobError::usage_hint(
                     format!(
-                        "invalid duration for `{key}` in {}: {text:?}",
+                        "invalid duration for `{key}` in {}: {text:?} ({why})",
                         located(&source, key)
                     ),
                     "use a duration such as \"500ms\", \"10s\", \"2m\" or \"1h 30m\"",
@@ -640,8 +640,27 @@ fn key_at(text: &str, offset: usize) -> Option<String> {
 }
 
 /// Parses a duration such as `10s`, `500ms` or `1h 30m` (humantime syntax).
-pub fn parse_duration(text: &str) -> Result<Duration, humantime::DurationError> {
-    humantime::parse_duration(text.trim())
+pub fn parse_duration(text: &str) -> Result<Duration, DurationError> {
+    let value = humantime::parse_duration(text.trim()).map_err(|_| DurationError::Invalid)?;
+    if value > MAX_DURATION {
+        return Err(DurationError::TooLarge);
+    }
+    Ok(value)
+}
+
+/// The longest duration hjob accepts anywhere (100 years): more cannot be
+/// added to a clock reading or shown as a date without overflowing.
+pub const MAX_DURATION: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// Why a duration was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    /// Not a duration at all.
+    #[error("not a duration")]
+    Invalid,
+    /// Longer than [`MAX_DURATION`].
+    #[error("longer than 100 years")]
+    TooLarge,
 }
 
 /// Checks that a URL is absolute http(s).

@@ -76,7 +76,7 @@ pub enum HjobError {
         hint: Option<String>,
     },
     /// Ad hoc submission is disabled (exit 3).
-    #[error("ad hoc job submission is disabled{}", .message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    #[error("ad hoc job submission is disabled{}", .message.as_deref().map(|m| format!(": {}", crate::ui::visible(m))).unwrap_or_default())]
     Disabled {
         message: Option<String>,
         until: Option<String>,

@@ -74,6 +74,27 @@ pub struct RunRequest {
     pub kind: RunKind,
     /// For a user-defined kind: its common options and arguments.
     pub custom: Option<CustomRunArgs>,
+    /// For a user kind copied from a built-in one (see
+    /// [`crate::workflow::TemplateSource::base_kind`]): the user kind's
+    /// name, whose template renders the built-in kind's options in `kind`.
+    pub template: Option<String>,
+}
+
+/// Re-parses a user kind's words with a built-in kind's flags.
+#[derive(Debug, clap::Parser)]
+#[command(name = "hjob run")]
+struct DerivedKind {
+    #[command(subcommand)]
+    kind: RunKind,
+}
+
+/// What a user kind copied from a built-in kind asked for.
+#[derive(Debug)]
+pub enum Derived {
+    /// Run it.
+    Request(Box<RunRequest>),
+    /// `--help` was given: the built-in kind's help.
+    Help(String),
 }
 
 impl RunRequest {
@@ -98,12 +119,53 @@ impl RunRequest {
             }
             _ => None,
         };
-        Ok(RunRequest { kind, custom })
+        Ok(RunRequest {
+            kind,
+            custom,
+            template: None,
+        })
     }
 
-    /// The kind's name.
+    /// Parses user kind `name`'s words (`words[0]` is the name) with the
+    /// flags of built-in kind `base`, so a template copied from `base`
+    /// takes `base`'s options and renders exactly as `base` does.
+    pub fn derived(base: &str, words: &[String]) -> Result<Derived, HjobError> {
+        let name = words.first().map_or("", String::as_str);
+        let parsed = DerivedKind::try_parse_from(
+            ["hjob run".to_owned(), base.to_owned()]
+                .into_iter()
+                .chain(words.iter().skip(1).cloned()),
+        );
+        match parsed {
+            Ok(DerivedKind { kind }) => Ok(Derived::Request(Box::new(RunRequest {
+                kind,
+                custom: None,
+                template: Some(name.to_owned()),
+            }))),
+            Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelp => Ok(Derived::Help(
+                e.render()
+                    .to_string()
+                    .replace(&format!("hjob run {base}"), &format!("hjob run {name}")),
+            )),
+            Err(e) => {
+                let text = e.to_string();
+                let text = text
+                    .trim()
+                    .trim_start_matches("error: ")
+                    .replace(&format!("hjob run {base}"), &format!("hjob run {name}"));
+                Err(HjobError::usage_hint(
+                    text,
+                    format!(
+                        "`{name}` is a copy of the built-in `{base}` template, so it takes `hjob run {base}`'s options (see `hjob run {name} --help`)"
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// The kind's name as typed (a derived user kind's own name).
     pub fn kind_name(&self) -> &str {
-        self.kind.name()
+        self.template.as_deref().unwrap_or_else(|| self.kind.name())
     }
 
     /// The options every kind shares.
@@ -230,7 +292,11 @@ pub enum ActionSpec {
 /// them; escaping happens in [`build_context`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobSpec {
+    /// The kind whose options and values it has (a built-in kind, or a user
+    /// kind with only the common options).
     pub kind: String,
+    /// The template that renders it: `kind`, or a derived user kind.
+    pub template: String,
     pub app_name: String,
     pub user: String,
     pub submission_id: String,
@@ -364,7 +430,10 @@ fn shippable_name(path: &Path) -> String {
 impl JobSpec {
     /// Builds and validates the spec. Pure: no file is touched.
     pub fn new(request: &RunRequest, inputs: &SpecInputs<'_>) -> Result<Self, HjobError> {
-        let kind = request.kind_name().to_owned();
+        // A derived user kind renders its own template with the built-in
+        // kind's values (`kind` included), so it renders what that kind does.
+        let kind = request.kind.name().to_owned();
+        let template = request.kind_name().to_owned();
         let common = request.common();
         let mut local_files = Vec::new();
         let mut add_file =
@@ -553,7 +622,7 @@ impl JobSpec {
                 name.clone()
             }
             None => format!(
-                "hjob-{kind}-{}-{}",
+                "hjob-{template}-{}-{}",
                 inputs.user,
                 short_id(inputs.submission_id)
             ),
@@ -569,6 +638,7 @@ impl JobSpec {
 
         Ok(JobSpec {
             kind,
+            template,
             app_name,
             user: inputs.user.to_owned(),
             submission_id: inputs.submission_id.to_owned(),
@@ -623,6 +693,40 @@ fn check_link_names(files: &[LocalFile], action: &ActionSpec) -> Result<(), Hjob
         seen.insert(&file.name, file);
     }
     Ok(())
+}
+
+/// Refuses a shell command that names a file on this machine which the job
+/// does not ship (`hjob run shell -- ./smoke.sh`): the action runs in an
+/// empty container on the cluster, so it could only fail there. Only
+/// relative paths are checked (an absolute one such as `/bin/echo` names a
+/// file every node has), and `./NAME` is fine when `--file`/`--archive`
+/// ships NAME. Reads the file system (it is the one check that must).
+pub fn check_shell_command_is_shipped(spec: &JobSpec) -> Result<(), HjobError> {
+    let ActionSpec::Shell {
+        script: None, exec, ..
+    } = &spec.action
+    else {
+        return Ok(());
+    };
+    let path = Path::new(exec);
+    if !exec.contains('/') || path.is_absolute() || !path.is_file() {
+        return Ok(());
+    }
+    let shipped = spec
+        .files
+        .iter()
+        .chain(&spec.archives)
+        .filter_map(|i| spec.local_files.get(*i))
+        .any(|f| exec.strip_prefix("./") == Some(f.name.as_str()));
+    if shipped {
+        return Ok(());
+    }
+    Err(HjobError::usage_hint(
+        format!(
+            "`{exec}` is a file on this machine, and the job does not ship it: the command runs on a cluster node, where it does not exist"
+        ),
+        format!("ship and run it with --script: hjob run shell --script {exec} -- ARGS"),
+    ))
 }
 
 /// A local file to upload and where it goes.
@@ -886,6 +990,26 @@ pub struct PrepareInput<'a> {
     pub submission_id: &'a str,
 }
 
+/// Checks everything about a request that needs neither the state service
+/// nor a local file: `-D`, `--env`, `--param`, class names, arguments,
+/// shippable names. `run` calls it before the state lookup, so a
+/// command-line mistake exits 2 without a network call. The cluster's own
+/// values are not known yet: a hive job without `--jdbc-url` is assumed to
+/// get the cluster's (that is checked again in [`prepare`]).
+pub fn check_request(request: &RunRequest, settings: &Settings) -> Result<(), HjobError> {
+    JobSpec::new(
+        request,
+        &SpecInputs {
+            user: &settings.user.value,
+            submission_id: "00000000T000000-00000000",
+            cluster_queue: None,
+            hive2_jdbc_url: Some("jdbc:hive2://the-clusters-own:10000/default"),
+            default_schema: &settings.workflow_schema.value,
+        },
+    )
+    .map(drop)
+}
+
 /// Validates, plans the uploads (reads the local files), renders and checks
 /// the workflow, and lists the job properties.
 pub fn prepare(input: &PrepareInput<'_>) -> Result<PreparedJob, HjobError> {
@@ -900,7 +1024,8 @@ pub fn prepare(input: &PrepareInput<'_>) -> Result<PreparedJob, HjobError> {
             default_schema: &input.settings.workflow_schema.value,
         },
     )?;
-    let template = input.templates.require(&spec.kind)?;
+    let template = input.templates.require(&spec.template)?;
+    check_shell_command_is_shipped(&spec)?;
     let mut hashes = HashCache::load(input.settings.data_dir.as_deref());
     let uploads = plan_uploads(&spec, &mut hashes)?;
     hashes.save();
@@ -911,7 +1036,7 @@ pub fn prepare(input: &PrepareInput<'_>) -> Result<PreparedJob, HjobError> {
     let properties = job_properties(&spec, input.cluster, &app_path);
     Ok(PreparedJob {
         cluster: input.cluster.name.clone(),
-        kind: spec.kind,
+        kind: spec.template,
         submission_id: spec.submission_id,
         app_name: spec.app_name,
         app_dir,

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod follow;
 pub mod hash_cache;
 pub mod http;
 pub mod interrupt;
@@ -35,23 +36,26 @@ use clap::Parser;
 
 use crate::cli::Cli;
 use crate::config::Env;
-use crate::error::ExitStatus;
 use crate::ui::Ui;
 
 /// Runs hjob with the process's arguments and environment.
 pub fn main() -> ExitCode {
+    let env = Env::from_process();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitStatus::Usage.into()
+            // Clap stops before the global flags exist, so `--output json`
+            // is read from the raw arguments: a script that asked for JSON
+            // still gets its one document.
+            let format = if cli::asks_for_json(std::env::args_os().skip(1)) {
+                ui::OutputFormat::Json
             } else {
-                ExitStatus::Success.into()
+                ui::OutputFormat::Human
             };
+            let ui = Ui::new(format, ui::ColorChoice::Auto, false, 0, &env);
+            return ui.clap_error(&e).into();
         }
     };
-    let env = Env::from_process();
     let ui = Ui::new(
         cli.global.output,
         cli.global.color,

@@ -23,6 +23,9 @@ pub struct Ending {
     /// Why it failed, when it did.
     pub error: Option<String>,
     pub exit: ExitStatus,
+    /// The last lines of the failed action's stderr, when they were read
+    /// from YARN (the caller fills this in; deciding the ending is pure).
+    pub stderr_tail: Option<String>,
 }
 
 /// Decides how a job ended.
@@ -32,6 +35,7 @@ pub fn ending(job: &WorkflowJob) -> Ending {
             status: "SUCCEEDED".into(),
             error: None,
             exit: ExitStatus::Success,
+            stderr_tail: None,
         },
         JobStatus::Killed | JobStatus::Failed => {
             let failed = job.failed_action();
@@ -56,12 +60,14 @@ pub fn ending(job: &WorkflowJob) -> Ending {
                 status: status.into(),
                 error,
                 exit: ExitStatus::JobFailed,
+                stderr_tail: None,
             }
         }
         other => Ending {
             status: other.as_str().to_owned(),
             error: None,
             exit: ExitStatus::Success,
+            stderr_tail: None,
         },
     }
 }
@@ -130,7 +136,24 @@ pub fn job_json(job: &WorkflowJob, place: &JobPlace<'_>, ending: &Ending) -> Val
         "log_urls": log_urls(job),
         "oozie_url": place.oozie_url,
         "exit_code": ending.exit.code(),
-        "error": ending.error,
+        "error": error_json(job, ending),
+    })
+}
+
+/// The `error` object of a job document: the message, the failed action
+/// with its error code and message, and the tail of its stderr; `null`
+/// when the job did not fail.
+fn error_json(job: &WorkflowJob, ending: &Ending) -> Value {
+    let Some(message) = &ending.error else {
+        return Value::Null;
+    };
+    let failed = job.failed_action();
+    json!({
+        "message": message,
+        "action": failed.map(|a| &a.name),
+        "error_code": failed.and_then(|a| a.error_code.as_ref()),
+        "error_message": failed.and_then(|a| a.error_message.as_ref()),
+        "stderr_tail": ending.stderr_tail,
     })
 }
 
@@ -153,6 +176,16 @@ pub fn job_human(job: &WorkflowJob, place: &JobPlace<'_>, ending: &Ending) -> St
     }
     if let Some(error) = &ending.error {
         out.push_str(&format!("  cause: {error}\n"));
+    }
+    if let Some(tail) = &ending.stderr_tail {
+        let action = job
+            .failed_action()
+            .map(|a| format!(" of action {}", a.name))
+            .unwrap_or_default();
+        out.push_str(&format!("  stderr{action} (last lines):\n"));
+        for line in tail.lines() {
+            out.push_str(&format!("    {line}\n"));
+        }
     }
     for url in log_urls(job) {
         out.push_str(&format!("  logs:  {url}\n"));
@@ -192,12 +225,16 @@ impl<'a> ProgressDisplay<'a> {
 
     /// Handles one wait event.
     pub fn observe(&mut self, event: WaitEvent<'_>) {
+        if matches!(event, WaitEvent::Polled(_)) {
+            return;
+        }
         let outage = matches!(event, WaitEvent::Outage { .. });
         if outage && self.in_outage && self.spinner.is_hidden() {
             return;
         }
         self.in_outage = outage;
         let line = match event {
+            WaitEvent::Polled(_) => return,
             WaitEvent::Changed(job) => {
                 let current = job
                     .real_actions()

@@ -38,7 +38,9 @@ pub fn parse_until(text: &str, now: SystemTime) -> Option<SystemTime> {
     if let Ok(time) = humantime::parse_rfc3339_weak(text.trim()) {
         return Some(time);
     }
-    humantime::parse_duration(text.trim()).ok().map(|d| now + d)
+    crate::config::parse_duration(text)
+        .ok()
+        .and_then(|d| now.checked_add(d))
 }
 
 #[cfg(test)]
@@ -57,6 +59,9 @@ mod tests {
             "2026-11-22T14:00:00Z"
         );
         assert!(parse_until("tomorrowish", now).is_none());
+        // Too far to show as a date (rfc3339 would fail): refused, not a panic.
+        assert!(parse_until("9000y", now).is_none());
+        assert!(parse_until("18446744073709551615s", now).is_none());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 )]
 
 use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -22,6 +23,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::{Env, env_vars};
 use crate::error::{ExitStatus, exit_status_of, hint_of};
+use crate::follow::{Chunk, Stream};
 
 /// Human text or one JSON document on stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -40,6 +42,91 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Whether stdout and stderr get colour. `--color always|never` decide;
+/// with `auto`: `NO_COLOR` (set, non-empty) turns colour off, then
+/// `CLICOLOR_FORCE` (not `0`) turns it on, then `CLICOLOR=0` turns it off,
+/// else each stream is coloured only when it is a terminal and `TERM` is
+/// set and not `dumb`.
+fn colors(color: ColorChoice, env: &Env, stdout_tty: bool, stderr_tty: bool) -> (bool, bool) {
+    let dumb = env.get("TERM").is_none_or(|t| t == "dumb");
+    match color {
+        ColorChoice::Always => (true, true),
+        ColorChoice::Never => (false, false),
+        ColorChoice::Auto => {
+            if env.non_empty(env_vars::NO_COLOR).is_some() {
+                (false, false)
+            } else if env
+                .non_empty(env_vars::CLICOLOR_FORCE)
+                .is_some_and(|v| v != "0")
+            {
+                (true, true)
+            } else if env.get("CLICOLOR").is_some_and(|v| v.trim() == "0") {
+                (false, false)
+            } else {
+                (stdout_tty && !dumb, stderr_tty && !dumb)
+            }
+        }
+    }
+}
+
+/// Text from outside hjob (the admins' message, a job's output) made safe
+/// for a terminal: control characters are shown in caret notation (`^[`
+/// for ESC, `^?` for DEL) or as `\u{9b}` (C1), so they are seen, not
+/// executed. Newlines, tabs and the CR of a CRLF stay.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let harmful = |c: char, next: Option<char>| {
+        c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && next == Some('\n'))
+    };
+    let mut chars = text.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if harmful(c, chars.peek().copied()) {
+            any = true;
+            break;
+        }
+    }
+    if !any {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !harmful(c, chars.peek().copied()) {
+            out.push(c);
+        } else if (c as u32) < 0x20 {
+            out.push('^');
+            out.push(char::from(b'@' + c as u8));
+        } else if c == '\u{7f}' {
+            out.push_str("^?");
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `text` with `prefix` (and a space) at the start of each line, where
+/// `line_start` says whether the previous chunk ended a line; without a
+/// prefix, `text` unchanged.
+fn prefix_lines(text: &str, prefix: Option<&str>, line_start: &mut bool) -> String {
+    let Some(prefix) = prefix else {
+        if !text.is_empty() {
+            *line_start = text.ends_with('\n');
+        }
+        return text.to_owned();
+    };
+    let mut out = String::new();
+    for piece in text.split_inclusive('\n') {
+        if *line_start {
+            out.push_str(prefix);
+            out.push(' ');
+        }
+        out.push_str(piece);
+        *line_start = piece.ends_with('\n');
+    }
+    out
+}
+
 /// The reporter every command writes through.
 #[derive(Debug)]
 pub struct Ui {
@@ -53,6 +140,25 @@ pub struct Ui {
     stdout_closed: AtomicBool,
     /// Set once a JSON document went to stdout (there is only ever one).
     json_written: AtomicBool,
+    /// The spinner on screen, which streamed job output draws around.
+    spinner: Mutex<Option<ProgressBar>>,
+}
+
+/// Where the job's streamed output stands: whether each destination is at
+/// the start of a line (prefixes go there on a terminal).
+#[derive(Debug, Clone)]
+pub struct JobOutput {
+    stdout_at_line_start: bool,
+    stderr_at_line_start: bool,
+}
+
+impl Default for JobOutput {
+    fn default() -> Self {
+        JobOutput {
+            stdout_at_line_start: true,
+            stderr_at_line_start: true,
+        }
+    }
 }
 
 impl Ui {
@@ -69,22 +175,7 @@ impl Ui {
         let stderr_tty = std::io::stderr().is_terminal();
         let stdin_tty = std::io::stdin().is_terminal();
         let dumb = env.get("TERM").is_none_or(|t| t == "dumb");
-        let (out, err) = match color {
-            ColorChoice::Always => (true, true),
-            ColorChoice::Never => (false, false),
-            ColorChoice::Auto => {
-                if env.non_empty(env_vars::NO_COLOR).is_some() {
-                    (false, false)
-                } else if env
-                    .non_empty(env_vars::CLICOLOR_FORCE)
-                    .is_some_and(|v| v != "0")
-                {
-                    (true, true)
-                } else {
-                    (stdout_tty && !dumb, stderr_tty && !dumb)
-                }
-            }
-        };
+        let (out, err) = colors(color, env, stdout_tty, stderr_tty);
         console::set_colors_enabled(out);
         console::set_colors_enabled_stderr(err);
         Ui {
@@ -96,6 +187,7 @@ impl Ui {
             stderr_tty: stderr_tty && !dumb,
             stdout_closed: AtomicBool::new(false),
             json_written: AtomicBool::new(false),
+            spinner: Mutex::new(None),
         }
     }
 
@@ -242,6 +334,131 @@ impl Ui {
         status
     }
 
+    /// Reports what clap said about the command line: its usage error (exit
+    /// 2), or the help or version asked for (exit 0). In JSON mode stdout
+    /// gets one document, `{"error": {message, hint, exit_code}}` or
+    /// `{"help"|"version": text}`, and the human text goes to stderr.
+    pub fn clap_error(&self, error: &clap::Error) -> ExitStatus {
+        use clap::error::ErrorKind;
+        let rendered = error.render().to_string();
+        if !self.is_json() {
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Success
+            };
+        }
+        match error.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+                if !error.use_stderr() =>
+            {
+                self.json(&serde_json::json!({ "help": rendered }));
+                ExitStatus::Success
+            }
+            ErrorKind::DisplayVersion => {
+                self.json(&serde_json::json!({ "version": rendered.trim() }));
+                ExitStatus::Success
+            }
+            _ => {
+                let _ = error.print();
+                let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+                let message = lines
+                    .next()
+                    .map(|l| l.strip_prefix("error: ").unwrap_or(l).to_owned())
+                    .unwrap_or_default();
+                let hint: Vec<&str> = lines.collect();
+                let status = ExitStatus::Usage;
+                self.json(&serde_json::json!({
+                    "error": {
+                        "message": message,
+                        "hint": (!hint.is_empty()).then(|| hint.join(" ")),
+                        "exit_code": status.code(),
+                    }
+                }));
+                status
+            }
+        }
+    }
+
+    /// Shows a chunk of a job's own output. Human mode: the job's stdout on
+    /// stdout and its stderr on stderr; JSON mode: both on stderr, since
+    /// stdout holds only the one document. On a terminal each line gets a
+    /// prefix naming its stream (`out│`, `err│`, the latter in red); in a
+    /// pipe the bytes go through exactly as the job wrote them. Hidden
+    /// with `--quiet`.
+    pub fn job_output(&self, at: &mut JobOutput, chunk: &Chunk) {
+        if self.quiet || chunk.text.is_empty() {
+            return;
+        }
+        let to_stdout = chunk.stream == Stream::Stdout && !self.is_json();
+        let tty = if to_stdout {
+            self.stdout_tty
+        } else {
+            self.stderr_tty
+        };
+        let line_start = if to_stdout {
+            &mut at.stdout_at_line_start
+        } else {
+            &mut at.stderr_at_line_start
+        };
+        let prefix = tty.then(|| {
+            let prefix = match chunk.stream {
+                Stream::Stdout => style("out│").dim(),
+                Stream::Stderr => style("err│").red(),
+            };
+            if to_stdout {
+                prefix.to_string()
+            } else {
+                prefix.for_stderr().to_string()
+            }
+        });
+        // On a terminal the job's control characters are shown, not run;
+        // in a pipe its bytes pass unchanged.
+        let shown = if tty {
+            visible(&chunk.text)
+        } else {
+            std::borrow::Cow::Borrowed(chunk.text.as_str())
+        };
+        let text = prefix_lines(&shown, prefix.as_deref(), line_start);
+        let write = || {
+            if to_stdout {
+                self.write_stdout(&text);
+            } else {
+                let mut err = std::io::stderr().lock();
+                let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+            }
+        };
+        match self.active_spinner() {
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+
+    /// Ends streamed job output: a last line the job left open is closed,
+    /// so hjob's own summary and status lines start on lines of their own.
+    pub fn end_job_output(&self, at: &mut JobOutput) {
+        if self.quiet {
+            return;
+        }
+        let to_stdout = !self.is_json();
+        if !at.stdout_at_line_start && to_stdout {
+            self.write_stdout("\n");
+        }
+        if !at.stderr_at_line_start {
+            self.write_stderr("");
+        }
+        *at = JobOutput::default();
+    }
+
+    fn active_spinner(&self) -> Option<ProgressBar> {
+        self.spinner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .filter(|b| !b.is_finished() && !b.is_hidden())
+    }
+
     /// Asks a yes/no question on the terminal; callers check [`Ui::can_prompt`] first.
     pub fn confirm(&self, question: &str) -> anyhow::Result<bool> {
         Ok(dialoguer::Confirm::new()
@@ -262,6 +479,7 @@ impl Ui {
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         bar.enable_steady_tick(Duration::from_millis(120));
+        *self.spinner.lock().unwrap_or_else(|p| p.into_inner()) = Some(bar.clone());
         bar
     }
 
@@ -279,5 +497,85 @@ impl Ui {
         );
         bar.set_message(label.to_owned());
         bar
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_go_at_line_starts_across_chunks() {
+        let mut at = true;
+        assert_eq!(
+            prefix_lines("a\nb", Some("out│"), &mut at),
+            "out│ a\nout│ b"
+        );
+        assert!(!at);
+        assert_eq!(prefix_lines("c\nd\n", Some("out│"), &mut at), "c\nout│ d\n");
+        assert!(at);
+        let mut plain = true;
+        assert_eq!(prefix_lines("x\ny", None, &mut plain), "x\ny");
+        assert!(!plain);
+    }
+
+    #[test]
+    fn control_characters_are_made_visible() {
+        assert_eq!(visible("plain\ttext\r\n"), "plain\ttext\r\n");
+        assert_eq!(visible("\x1b[2Jgone\x07"), "^[[2Jgone^G");
+        assert_eq!(visible("a\rb\x7f\u{9b}c"), "a^Mb^?\\u{9b}c");
+    }
+
+    #[test]
+    fn colour_follows_flags_then_no_color_clicolor_force_clicolor_then_the_terminal() {
+        let env = |pairs: &[(&str, &str)]| {
+            let mut all = vec![("TERM", "xterm-256color")];
+            all.extend_from_slice(pairs);
+            Env::from_pairs(all)
+        };
+        let auto = ColorChoice::Auto;
+        assert_eq!(colors(auto, &env(&[]), true, false), (true, false));
+        assert_eq!(colors(auto, &env(&[]), false, false), (false, false));
+        assert_eq!(
+            colors(auto, &env(&[("NO_COLOR", "1")]), true, true),
+            (false, false)
+        );
+        assert_eq!(
+            colors(auto, &env(&[("CLICOLOR", "0")]), true, true),
+            (false, false)
+        );
+        assert_eq!(
+            colors(auto, &env(&[("CLICOLOR", "1")]), true, true),
+            (true, true)
+        );
+        assert_eq!(
+            colors(
+                auto,
+                &env(&[("CLICOLOR", "0"), ("CLICOLOR_FORCE", "1")]),
+                false,
+                false
+            ),
+            (true, true)
+        );
+        assert_eq!(
+            colors(
+                ColorChoice::Never,
+                &env(&[("CLICOLOR_FORCE", "1")]),
+                true,
+                true
+            ),
+            (false, false)
+        );
+        assert_eq!(
+            colors(
+                ColorChoice::Always,
+                &env(&[("NO_COLOR", "1")]),
+                false,
+                false
+            ),
+            (true, true)
+        );
+        let dumb = Env::from_pairs([("TERM", "dumb")]);
+        assert_eq!(colors(auto, &dumb, true, true), (false, false));
     }
 }

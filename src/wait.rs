@@ -26,6 +26,9 @@ pub struct WaitOptions {
 pub enum WaitEvent<'a> {
     /// The job's status or current action changed (also sent for the first poll).
     Changed(&'a WorkflowJob),
+    /// A poll answered with nothing the progress display shows changed
+    /// (an action's external id may have appeared, for the log follower).
+    Polled(&'a WorkflowJob),
     /// A poll failed; Oozie has been unreachable since `since`.
     Outage {
         since: SystemTime,
@@ -96,6 +99,7 @@ pub async fn wait_for_job(
                     observe(WaitEvent::Changed(&job));
                     interval = options.poll_initial;
                 } else {
+                    observe(WaitEvent::Polled(&job));
                     interval = (interval.mul_f64(1.5)).min(options.poll_max);
                 }
                 if job.status().is_terminal() {

@@ -274,6 +274,10 @@ mod tests {
         assert!(!tail.text.contains("End of LogType"), "{}", tail.text);
         let empty = "End of LogType:stderr\n*****************\n\n";
         assert_eq!(strip_log_framing(empty), "");
+        // A partial last line: the trailer is glued to it.
+        let partial = "Container: c_1 on n:1\nLogAggregationType: LOCAL\n====\nLogType:stdout\nLogLastModifiedTime:x\nLogLength:11\nLogContents:\none\npartialEnd of LogType:stdout.This log file belongs to a running container (c_1) and so may not be complete.\n*****\n\n";
+        assert_eq!(strip_log_framing(partial), "one\npartial");
+        assert_eq!(parse_log_tail(partial, 4096).unwrap().text, "one\npartial");
     }
 
     /// As a real NodeManager (Hadoop 3.5.0 on the rig) frames a file that

@@ -16,12 +16,14 @@
 
 mod clock;
 mod el;
+mod exec;
 mod faults;
 mod hdfs;
 mod net;
 mod oozie;
 mod query;
 mod reqlog;
+mod schemas;
 mod service;
 mod state;
 mod yarn;
@@ -35,6 +37,7 @@ use axum::Router;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
+pub use exec::{ExecError, environment as exec_environment, exec, exit_code};
 pub use faults::{Fault, parse_duration};
 pub use reqlog::RequestRecord;
 pub use service::Service;
@@ -186,7 +189,7 @@ pub(crate) struct World {
     pub(crate) clusters: Vec<Cluster>,
     pub(crate) exec: Mutex<ExecSettings>,
     pub(crate) shutdown: watch::Receiver<bool>,
-    pub(crate) schema: PathBuf,
+    pub(crate) schemas: schemas::SchemaDir,
     pub(crate) started: SystemTime,
 }
 
@@ -255,21 +258,9 @@ impl std::fmt::Debug for Sandbox {
     }
 }
 
-/// The path of the shared conformance kit's workflow schema wrapper.
-fn schema_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/conformance/oozie/validate-workflow.xsd")
-}
-
-/// Fails unless xmllint and the shared schema are present: the sandbox
-/// validates workflows the way Oozie does and must not silently skip it.
-fn check_validator(schema: &Path) -> anyhow::Result<()> {
-    if !schema.is_file() {
-        anyhow::bail!(
-            "workflow schema not found at {} (the shared conformance kit must sit at ../shared next to the repo)",
-            schema.display()
-        );
-    }
+/// Fails unless xmllint is present: the sandbox validates workflows the
+/// way Oozie does and must not silently skip it.
+fn check_validator() -> anyhow::Result<()> {
     let ok = std::process::Command::new("xmllint")
         .arg("--version")
         .stdout(std::process::Stdio::null())
@@ -279,7 +270,7 @@ fn check_validator(schema: &Path) -> anyhow::Result<()> {
         .unwrap_or(false);
     if !ok {
         anyhow::bail!(
-            "xmllint not found: the sandbox validates workflows with it (apt-get install libxml2-utils)"
+            "xmllint not found: the sandbox validates workflows with it (Debian/Ubuntu: apt-get install libxml2-utils; Fedora: dnf install libxml2; macOS: it comes with the system)"
         );
     }
     Ok(())
@@ -313,8 +304,8 @@ struct BoundCluster {
 impl Sandbox {
     /// Starts the sandbox on the current tokio runtime.
     pub async fn start(options: SandboxOptions) -> anyhow::Result<Sandbox> {
-        let schema = schema_path();
-        check_validator(&schema)?;
+        check_validator()?;
+        let schemas = schemas::SchemaDir::write()?;
         let (tempdir, dir) = match &options.dir {
             Some(d) => {
                 std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
@@ -380,7 +371,7 @@ impl Sandbox {
             clusters,
             exec: Mutex::new(options.exec),
             shutdown: shutdown_rx.clone(),
-            schema,
+            schemas,
             started,
         });
         for f in &options.faults {

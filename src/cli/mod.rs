@@ -28,7 +28,7 @@ Environment:
   HJOB_USER         user jobs run as (default: login name)
   HJOB_CONFIG       extra config file (above ~/.config/hjob/config.toml)
   HJOB_ADMIN_TOKEN  token for `hjob admin` commands
-  NO_COLOR          turn colour off
+  NO_COLOR          turn colour off (so does CLICOLOR=0; CLICOLOR_FORCE=1 forces it)
 
 "
     };
@@ -77,6 +77,24 @@ pub struct GlobalArgs {
     pub user: Option<String>,
 }
 
+/// Whether raw arguments ask for `--output json` (`--output json` or
+/// `--output=json`, before any `--`). Used only when clap refused the
+/// command line, so its error can still be one JSON document.
+pub fn asks_for_json(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
+    let mut json = false;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("--") => break,
+            Some("--output") => json = args.next().is_some_and(|v| v == "json"),
+            Some("--output=json") => json = true,
+            Some(a) if a.starts_with("--output=") => json = false,
+            _ => {}
+        }
+    }
+    json
+}
+
 /// hjob's subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -98,6 +116,11 @@ pub enum Command {
         after_help = "Examples:\n  hjob cluster\n  hjob cluster --output json | jq .submission.enabled"
     )]
     Cluster,
+    /// Check the setup: config, state service, Oozie, NameNode, a DataNode, YARN, clock, HDFS home.
+    #[command(
+        after_help = "Checks, in order: the config files, the state service, the active cluster's Oozie,\nNameNode and a DataNode (the name the NameNode redirects uploads to must resolve and\naccept connections), the YARN REST API, the clock against each server's Date header, and\nyour HDFS home. It changes nothing.\n\nExit: 0 all passed; 2 the config; 4 a service is unreachable; 1 another check failed.\n\nExamples:\n  hjob doctor\n  hjob doctor --output json | jq '.checks[] | select(.status != \"passed\")'"
+    )]
+    Doctor,
     /// Change the state service (admins).
     #[command(subcommand)]
     Admin(admin::AdminCommand),
@@ -162,6 +185,9 @@ pub struct WaitArgs {
     /// Kill the job when interrupted with Ctrl-C (default: leave it running).
     #[arg(long)]
     pub kill_on_interrupt: bool,
+    /// Don't stream the job's own stdout/stderr while waiting.
+    #[arg(long)]
+    pub no_follow: bool,
 }
 
 /// Arguments of `hjob kill`.

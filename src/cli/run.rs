@@ -16,7 +16,7 @@ use clap::{Args, Subcommand};
   hjob run java --jar etl.jar --main-class com.example.Etl -D mapreduce.map.memory.mb=4096 -- in out
   hjob run spark --jar app.py --spark-opts '--executor-memory 4g' -- 2026-11-22
   hjob run hive -e 'SELECT COUNT(*) FROM logs' --param day=2026-11-22
-  hjob run shell --detach --output json -- ./nightly.sh     # CI: submit, read the id
+  hjob run shell --detach --output json --script nightly.sh   # CI: submit, read the id
   hjob run java --jar etl.jar --main-class X --dry-run      # render and check only"
 )]
 pub struct RunArgs {
@@ -102,6 +102,9 @@ pub struct CommonRunArgs {
     /// Kill the job when interrupted with Ctrl-C (default: leave it running).
     #[arg(long)]
     pub kill_on_interrupt: bool,
+    /// Don't stream the job's own stdout/stderr while waiting.
+    #[arg(long)]
+    pub no_follow: bool,
 }
 
 /// `hjob run scalding`.
@@ -164,8 +167,8 @@ pub struct HiveArgs {
     /// A HiveQL script file.
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,
-    /// A HiveQL query.
-    #[arg(short = 'e', value_name = "QUERY")]
+    /// A HiveQL query (it may start with `-`, e.g. a `--` comment).
+    #[arg(short = 'e', value_name = "QUERY", allow_hyphen_values = true)]
     pub query: Option<String>,
     /// A script parameter, K=V (repeatable).
     #[arg(long = "param", value_name = "K=V")]

@@ -71,7 +71,7 @@ pub async fn admin(ctx: &Context<'_>, command: AdminCommand) -> anyhow::Result<E
                     || {
                         HjobError::usage_hint(
                             format!("invalid --until {text:?}"),
-                            "use an RFC 3339 time such as 2026-11-22T14:00:00Z, or a duration from now such as 2h or 90m",
+                            "use an RFC 3339 time such as 2026-11-22T14:00:00Z, or a duration from now such as 2h or 90m (at most 100 years)",
                         )
                     },
                 )?)),

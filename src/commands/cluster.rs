@@ -57,7 +57,10 @@ pub async fn cluster(ctx: &Context<'_>) -> anyhow::Result<ExitStatus> {
     };
     out.push_str(&format!("Ad hoc submission:  {switch}\n"));
     if let Some(message) = &doc.submission.message {
-        out.push_str(&format!("Message:            {message}\n"));
+        out.push_str(&format!(
+            "Message:            {}\n",
+            crate::ui::visible(message)
+        ));
     }
     if let Some(until) = &doc.submission.until {
         let rel = until_relative

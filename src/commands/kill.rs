@@ -26,6 +26,7 @@ pub async fn kill(ctx: &Context<'_>, args: KillArgs) -> anyhow::Result<ExitStatu
         if ctx.ui.is_json() {
             let mut doc = job_json(&before, &place, &e);
             doc["killed"] = json!(false);
+            doc["exit_code"] = json!(ExitStatus::Success.code());
             ctx.ui.json(&doc);
         } else {
             ctx.ui.status(&format!(
@@ -58,6 +59,7 @@ pub async fn kill(ctx: &Context<'_>, args: KillArgs) -> anyhow::Result<ExitStatu
     if ctx.ui.is_json() {
         let mut doc = job_json(&after, &place, &e);
         doc["killed"] = json!(after.status().is_terminal());
+        doc["exit_code"] = json!(ExitStatus::Success.code());
         ctx.ui.json(&doc);
     } else {
         ctx.ui.result(&job_human(&after, &place, &e));

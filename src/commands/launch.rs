@@ -32,6 +32,8 @@ pub struct Launch {
     pub detach: bool,
     pub timeout: Option<Duration>,
     pub kill_on_interrupt: bool,
+    /// Stream the job's output while waiting.
+    pub follow: bool,
 }
 
 /// Where the job was submitted from, for the job's configuration.
@@ -70,9 +72,12 @@ async fn interrupted_before_submit(
         .warn("interrupted while staging: removing partial files; nothing was submitted");
     let _ = webhdfs.delete(app_dir, true).await;
     if ctx.ui.is_json() {
-        ctx.ui.json(
-            &json!({"error": "interrupted while staging; nothing was submitted", "exit_code": 130}),
-        );
+        let status = ExitStatus::Interrupted;
+        ctx.ui.json(&json!({"error": {
+            "message": "interrupted while staging; nothing was submitted",
+            "hint": "the partial files were removed; run the command again to submit",
+            "exit_code": status.code(),
+        }}));
     }
     Ok(ExitStatus::Interrupted)
 }
@@ -171,6 +176,8 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
     let attach_options = AttachOptions {
         timeout: launch.timeout,
         kill_on_interrupt: launch.kill_on_interrupt,
+        yarn: super::wait::yarn_for(ctx, cluster.yarn_url.as_deref())?,
+        follow: launch.follow,
     };
     job_records::save(
         ctx.settings.data_dir.as_deref(),

@@ -1,11 +1,12 @@
 //! `hjob list`: recent jobs (mine by default), newest first.
 
+use futures_util::StreamExt as _;
 use serde_json::json;
 
 use super::Context;
 use crate::cli::ListArgs;
 use crate::error::{ExitStatus, HjobError};
-use crate::oozie::{OozieClient, parse_date};
+use crate::oozie::{JobStatus, OozieClient, WorkflowJob, parse_date};
 use crate::report::{JobPlace, duration, ending, job_json};
 use crate::state::{StateClient, resolve_cluster};
 use crate::timefmt::{rfc3339, short_duration};
@@ -23,18 +24,11 @@ pub async fn list(ctx: &Context<'_>, args: ListArgs) -> anyhow::Result<ExitStatu
     let cluster = resolve_cluster(&name, cluster, &ctx.settings).cluster;
     let user = ctx.settings.user.value.clone();
     let oozie = OozieClient::new(&cluster.oozie_url, &user, &ctx.settings.http)?;
-    let statuses: Vec<String> = args.status.iter().map(|s| s.to_ascii_uppercase()).collect();
-    let mut filter: Vec<(&str, &str)> = Vec::new();
-    if !args.all_users {
-        filter.push(("user", &user));
-    }
-    for s in &statuses {
-        filter.push(("status", s));
-    }
-    let jobs = oozie.list(&filter, 1, args.limit.max(1)).await?;
+    let wanted: Vec<String> = args.status.iter().map(|s| s.to_ascii_uppercase()).collect();
+    let limit = args.limit.max(1);
+    let (jobs, total) = jobs_by_ending(&oozie, &user, args.all_users, &wanted, limit).await?;
     if ctx.ui.is_json() {
         let items: Vec<_> = jobs
-            .workflows
             .iter()
             .map(|job| {
                 let place = JobPlace {
@@ -45,11 +39,10 @@ pub async fn list(ctx: &Context<'_>, args: ListArgs) -> anyhow::Result<ExitStatu
             })
             .collect();
         ctx.ui
-            .json(&json!({ "cluster": name, "total": jobs.total, "jobs": items }));
+            .json(&json!({ "cluster": name, "total": total, "jobs": items }));
         return Ok(ExitStatus::Success);
     }
     let rows: Vec<[String; 5]> = jobs
-        .workflows
         .iter()
         .map(|job| {
             [
@@ -95,4 +88,81 @@ pub async fn list(ctx: &Context<'_>, args: ListArgs) -> anyhow::Result<ExitStatu
     }
     ctx.ui.result(&out);
     Ok(ExitStatus::Success)
+}
+
+/// How many job details are read at once when deciding endings.
+const DETAIL_READS: usize = 4;
+
+/// The newest `limit` jobs whose reported ending ([`ending`], the one rule
+/// `run`, `wait`, `status` and `kill` use) is one of `wanted` (all when
+/// empty), with Oozie's match count when it is exact.
+///
+/// Oozie's list leaves out the actions, so a KILLED item is read in full to
+/// tell a failed action that reached the kill node (FAILED) from a real
+/// kill. For that reason `--status FAILED` asks Oozie for FAILED and KILLED
+/// jobs, `--status KILLED` for KILLED ones, and hjob filters on the ending,
+/// paging on until it has `limit` jobs or Oozie has no more.
+async fn jobs_by_ending(
+    oozie: &OozieClient,
+    user: &str,
+    all_users: bool,
+    wanted: &[String],
+    limit: u32,
+) -> anyhow::Result<(Vec<WorkflowJob>, Option<u64>)> {
+    let mut oozie_statuses: Vec<&str> = Vec::new();
+    for status in wanted {
+        let asked: &[&str] = match status.as_str() {
+            "FAILED" => &["FAILED", "KILLED"],
+            other => &[other][..],
+        };
+        for s in asked {
+            if !oozie_statuses.contains(s) {
+                oozie_statuses.push(s);
+            }
+        }
+    }
+    let mut filter: Vec<(&str, &str)> = Vec::new();
+    if !all_users {
+        filter.push(("user", user));
+    }
+    for s in &oozie_statuses {
+        filter.push(("status", s));
+    }
+    // Oozie's count is the answer only when no ending is decided here.
+    let exact = !wanted.iter().any(|s| s == "FAILED" || s == "KILLED");
+    let mut found = Vec::new();
+    let mut offset = 1u32;
+    loop {
+        let page = oozie.list(&filter, offset, limit).await?;
+        let total = page.total;
+        let got = u32::try_from(page.workflows.len()).unwrap_or(u32::MAX);
+        let detailed: Vec<WorkflowJob> = futures_util::stream::iter(page.workflows)
+            .map(|job| with_actions(oozie, job))
+            .buffered(DETAIL_READS)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<anyhow::Result<_>>()?;
+        for job in detailed {
+            if wanted.is_empty() || wanted.contains(&ending(&job).status) {
+                found.push(job);
+            }
+        }
+        offset = offset.saturating_add(got);
+        let exhausted = got == 0 || total.is_some_and(|t| u64::from(offset) > t) || got < limit;
+        if exact || found.len() >= limit as usize || exhausted {
+            found.truncate(limit as usize);
+            return Ok((found, if exact { total } else { None }));
+        }
+    }
+}
+
+/// A list item with its actions, read in full when its ending depends on
+/// them (Oozie ended it KILLED); other items as they are.
+async fn with_actions(oozie: &OozieClient, job: WorkflowJob) -> anyhow::Result<WorkflowJob> {
+    if job.status() == JobStatus::Killed && job.actions.is_empty() {
+        oozie.info(&job.id).await
+    } else {
+        Ok(job)
+    }
 }

@@ -6,18 +6,16 @@ use serde_json::json;
 
 use super::Context;
 use super::locate::locate;
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::cli::LogsArgs;
 use crate::error::ExitStatus;
+use crate::follow::LogFollower;
 use crate::interrupt::Interrupts;
 use crate::oozie::OozieClient;
 use crate::report::ending;
-use crate::yarn::{AmContainer, YarnClient};
-
-/// How much of a log one poll asks for while following.
-const FOLLOW_WINDOW: u64 = 64 * 1024;
+use crate::ui::JobOutput;
+use crate::yarn::YarnClient;
 
 /// Prints a job's logs.
 pub async fn logs(ctx: &Context<'_>, args: LogsArgs) -> anyhow::Result<ExitStatus> {
@@ -120,51 +118,17 @@ async fn follow_logs(
     id: &str,
 ) -> anyhow::Result<ExitStatus> {
     let interrupts = Interrupts::install();
-    let mut containers: BTreeMap<String, AmContainer> = BTreeMap::new();
-    let mut seen: BTreeMap<(String, &'static str), u64> = BTreeMap::new();
+    let mut follower = LogFollower::new(yarn.clone());
+    let mut printer = JobOutput::default();
     let mut interval = ctx.settings.wait.poll_initial;
     loop {
         let job = oozie.info(id).await?;
         let finished = job.status().is_terminal();
-        for action in job.real_actions() {
-            let Some(app) = action.external_app() else {
-                continue;
-            };
-            let app = app.replacen("job_", "application_", 1);
-            if !containers.contains_key(&app) {
-                match yarn.am_container(&app).await {
-                    Ok(Some(container)) => {
-                        containers.insert(app.clone(), container);
-                    }
-                    Ok(None) => continue,
-                    Err(e) => {
-                        tracing::debug!("no AM container for {app} yet: {e:#}");
-                        continue;
-                    }
-                }
-            }
-            let container = &containers[&app];
-            for file in ["stdout", "stderr"] {
-                let Ok(Some(tail)) = yarn
-                    .container_log_tail(container, file, FOLLOW_WINDOW)
-                    .await
-                else {
-                    continue;
-                };
-                let offset = seen.entry((app.clone(), file)).or_insert(0);
-                let new = tail.after(*offset);
-                *offset = tail.total.max(*offset);
-                if new.is_empty() {
-                    continue;
-                }
-                if file == "stdout" {
-                    ctx.ui.result(&new);
-                } else {
-                    ctx.ui.status(new.trim_end_matches('\n'));
-                }
-            }
+        for chunk in follower.poll(&job).await {
+            ctx.ui.job_output(&mut printer, &chunk);
         }
         if finished {
+            ctx.ui.end_job_output(&mut printer);
             let e = ending(&job);
             ctx.ui.status(&format!("{id} {}", e.status));
             if let Some(error) = &e.error {
@@ -174,6 +138,7 @@ async fn follow_logs(
         }
         tokio::select! {
             () = interrupts.wait() => {
+                ctx.ui.end_job_output(&mut printer);
                 ctx.ui.hint(&format!("stopped following; job {id} keeps running (`hjob wait {id}`)"));
                 return Ok(ExitStatus::Interrupted);
             }

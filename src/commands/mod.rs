@@ -5,6 +5,7 @@ mod admin;
 mod cluster;
 mod completions;
 mod config;
+mod doctor;
 mod dry_run;
 mod kill;
 mod launch;
@@ -48,6 +49,8 @@ pub async fn dispatch(cli: Cli, env: Env, ui: &Ui) -> anyhow::Result<ExitStatus>
         Command::Completions(args) => completions::completions(&args, ui),
         Command::Man => completions::man(ui),
         Command::StateServer(args) => state_server::state_server(args, ui).await,
+        // doctor reports a broken config as its first check.
+        Command::Doctor => doctor::doctor(&env, &flags, ui).await,
         Command::Run(args) => run::run(&context(settings()?), args).await,
         Command::Cluster => cluster::cluster(&context(settings()?)).await,
         Command::Admin(command) => admin::admin(&context(settings()?), command).await,

@@ -5,22 +5,44 @@ use std::time::SystemTime;
 
 use super::Context;
 use super::launch::{self, Launch};
-use crate::cli::run::RunArgs;
+use crate::cli::run::{RunArgs, RunKind};
 use crate::error::{ExitStatus, HjobError};
-use crate::job::{self, PrepareInput, RunRequest};
+use crate::job::{self, Derived, PrepareInput, RunRequest};
 use crate::staging::StagedFile;
 use crate::state::{StateClient, resolve_cluster};
 use crate::workflow::Templates;
 
 /// Runs a job. The state is read before anything else happens, so a
 /// disabled switch or an unreachable state service submits nothing and
-/// reads no local file; only parsing the command line comes first.
+/// reads no local file; only checking the command line comes first (and,
+/// for a user kind, finding its template).
 pub async fn run(ctx: &Context<'_>, args: RunArgs) -> anyhow::Result<ExitStatus> {
-    if let Some(help) = job::custom_kind_help(&args.kind) {
-        ctx.ui.result(&help);
-        return Ok(ExitStatus::Success);
-    }
-    let request = RunRequest::parse(args.kind)?;
+    let request = match &args.kind {
+        RunKind::Custom(words) => {
+            // Whether a user kind exists, and whose options it takes, is
+            // known from the templates dir alone.
+            let templates = Templates::load(ctx.settings.templates_dir.value.as_deref())?;
+            let template = templates.require(args.kind.name())?;
+            let outcome = match template.base_kind() {
+                Some(base) => RunRequest::derived(base, words)?,
+                None => match job::custom_kind_help(&args.kind) {
+                    Some(help) => Derived::Help(help),
+                    None => Derived::Request(Box::new(RunRequest::parse(args.kind)?)),
+                },
+            };
+            match outcome {
+                Derived::Request(request) => *request,
+                Derived::Help(help) => {
+                    ctx.ui.result(&help);
+                    return Ok(ExitStatus::Success);
+                }
+            }
+        }
+        _ => RunRequest::parse(args.kind)?,
+    };
+    // Command-line mistakes exit 2 before any network call.
+    let timeout = super::wait::parse_timeout(request.common().timeout.as_deref())?;
+    job::check_request(&request, &ctx.settings)?;
     let client = StateClient::new(&ctx.settings)?;
     let state = client.fetch().await?.document;
     let dry_run = request.common().dry_run;
@@ -48,7 +70,6 @@ pub async fn run(ctx: &Context<'_>, args: RunArgs) -> anyhow::Result<ExitStatus>
         return super::dry_run::dry_run(ctx, &prepared, &state).await;
     }
     let common = request.common();
-    let timeout = super::wait::parse_timeout(common.timeout.as_deref())?;
     let kill_on_interrupt = common.kill_on_interrupt || ctx.settings.kill_on_interrupt.value;
     let launch = Launch {
         files: prepared
@@ -69,6 +90,7 @@ pub async fn run(ctx: &Context<'_>, args: RunArgs) -> anyhow::Result<ExitStatus>
         detach: common.detach,
         timeout,
         kill_on_interrupt,
+        follow: !common.no_follow,
     };
     launch::launch(ctx, launch).await
 }

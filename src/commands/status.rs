@@ -4,6 +4,7 @@ use super::Context;
 use super::locate::locate;
 use crate::cli::JobRef;
 use crate::error::ExitStatus;
+use crate::follow::{STDERR_TAIL_LINES, failed_stderr_tail};
 use crate::report::{JobPlace, ending, job_human, job_json};
 
 /// Shows a job's status. Exits 0 whatever the job's state: `status` reports,
@@ -18,11 +19,28 @@ pub async fn status(ctx: &Context<'_>, args: JobRef) -> anyhow::Result<ExitStatu
         cluster: &located.cluster,
         oozie_url: located.oozie.job_url(&job.id),
     };
-    let ending = ending(&job);
+    let mut ending = ending(&job);
+    if ending.exit == ExitStatus::JobFailed
+        && let Some(yarn) = super::wait::yarn_for(ctx, located.yarn_url.as_deref())?
+    {
+        // YARN being slow or down costs one request timeout at most.
+        ending.stderr_tail = tokio::time::timeout(
+            ctx.settings.http.timeout,
+            failed_stderr_tail(&yarn, &job, STDERR_TAIL_LINES),
+        )
+        .await
+        .ok()
+        .flatten();
+    }
+    let status = ExitStatus::Success;
     if ctx.ui.is_json() {
-        ctx.ui.json(&job_json(&job, &place, &ending));
+        let mut doc = job_json(&job, &place, &ending);
+        // `status` reports and exits 0 whatever the job's state; the field
+        // says what this process exits with (README, "JSON output").
+        doc["exit_code"] = serde_json::json!(status.code());
+        ctx.ui.json(&doc);
     } else {
         ctx.ui.result(&job_human(&job, &place, &ending));
     }
-    Ok(ExitStatus::Success)
+    Ok(status)
 }

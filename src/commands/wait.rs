@@ -10,23 +10,31 @@ use super::locate::locate;
 use crate::cli::WaitArgs;
 use crate::config::parse_duration;
 use crate::error::{ExitStatus, HjobError};
+use crate::follow::{LogFollower, STDERR_TAIL_LINES, failed_stderr_tail};
 use crate::interrupt::Interrupts;
 use crate::oozie::{OozieClient, WorkflowJob};
 use crate::report::{JobPlace, ProgressDisplay, ending, job_human, job_json};
-use crate::wait::{WaitEnd, WaitOptions, wait_for_job};
+use crate::ui::JobOutput;
+use crate::wait::{WaitEnd, WaitEvent, WaitOptions, wait_for_job};
+use crate::yarn::YarnClient;
+use tokio::sync::watch;
 
-/// Parses `--timeout`.
-pub fn parse_timeout(text: Option<&str>) -> anyhow::Result<Option<Duration>> {
-    text.map(|t| {
-        parse_duration(t).map_err(|_| {
-            HjobError::usage_hint(
-                format!("invalid --timeout {t:?}"),
-                "use a duration such as 90s, 30m or 2h",
-            )
-            .into()
-        })
-    })
-    .transpose()
+/// Parses `--timeout`: a positive duration of at most 100 years.
+pub fn parse_timeout(text: Option<&str>) -> Result<Option<Duration>, HjobError> {
+    let Some(t) = text else {
+        return Ok(None);
+    };
+    match parse_duration(t) {
+        Ok(d) if d.is_zero() => Err(HjobError::usage_hint(
+            format!("--timeout {t:?} would stop waiting before the job could start"),
+            "give a positive duration such as 90s, 30m or 2h, or leave --timeout out to wait until the job ends",
+        )),
+        Ok(d) => Ok(Some(d)),
+        Err(why) => Err(HjobError::usage_hint(
+            format!("invalid --timeout {t:?} ({why})"),
+            "use a duration such as 90s, 30m or 2h",
+        )),
+    }
 }
 
 /// Re-attaches to a job.
@@ -43,6 +51,8 @@ pub async fn wait(ctx: &Context<'_>, args: WaitArgs) -> anyhow::Result<ExitStatu
         &AttachOptions {
             timeout,
             kill_on_interrupt,
+            yarn: yarn_for(ctx, located.yarn_url.as_deref())?,
+            follow: !args.no_follow,
         },
         &interrupts,
     )
@@ -69,7 +79,7 @@ fn report_unfinished(
             None => json!({"id": id, "cluster": place.cluster, "oozie_url": place.oozie_url}),
         };
         doc["exit_code"] = json!(status.code());
-        doc["error"] = json!(why);
+        doc["error"] = json!({ "message": why });
         ctx.ui.json(&doc);
     } else {
         ctx.ui.result(&format!("{id}\n"));
@@ -79,14 +89,62 @@ fn report_unfinished(
 }
 
 /// How to wait for a job.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct AttachOptions {
     pub timeout: Option<Duration>,
     pub kill_on_interrupt: bool,
+    /// The job's cluster's ResourceManager, for its output and the tail
+    /// of a failed action's stderr (`None`: the cluster has no yarn_url).
+    pub yarn: Option<YarnClient>,
+    /// Stream the job's own output while waiting (off with `--no-follow`).
+    pub follow: bool,
 }
 
-/// Waits for a job with a progress display, then reports it; returns the
-/// exit status scripts see.
+/// Whether to stream the job's output: on unless `--no-follow` or
+/// `--quiet`, and only when the cluster names its ResourceManager.
+pub fn yarn_for(ctx: &Context<'_>, yarn_url: Option<&str>) -> anyhow::Result<Option<YarnClient>> {
+    yarn_url
+        .map(|url| YarnClient::new(url, &ctx.settings.http))
+        .transpose()
+}
+
+/// Streams the job's output until dropped: polls the NodeManagers for the
+/// latest job the wait has seen, from `poll_initial` up to 3 s (sooner
+/// again once output arrives).
+async fn stream_output(
+    ctx: &Context<'_>,
+    follower: &mut LogFollower,
+    printer: &mut JobOutput,
+    mut latest: watch::Receiver<Option<WorkflowJob>>,
+) -> std::convert::Infallible {
+    let fastest = ctx.settings.wait.poll_initial;
+    let slowest = ctx
+        .settings
+        .wait
+        .poll_max
+        .min(Duration::from_secs(3))
+        .max(fastest);
+    let mut interval = fastest;
+    loop {
+        let job = latest.borrow_and_update().clone();
+        if let Some(job) = job {
+            let chunks = follower.poll(&job).await;
+            interval = if chunks.is_empty() {
+                (interval * 2).min(slowest)
+            } else {
+                fastest
+            };
+            for chunk in chunks {
+                ctx.ui.job_output(printer, &chunk);
+            }
+        }
+        // A new look at the job (a new action, say) ends the pause early.
+        let _ = tokio::time::timeout(interval, latest.changed()).await;
+    }
+}
+
+/// Waits for a job with a progress display (and its output, when
+/// following), then reports it; returns the exit status scripts see.
 pub async fn attach(
     ctx: &Context<'_>,
     oozie: &OozieClient,
@@ -98,6 +156,8 @@ pub async fn attach(
     let AttachOptions {
         timeout,
         kill_on_interrupt,
+        ref yarn,
+        follow,
     } = *attach_options;
     let options = WaitOptions {
         poll_initial: ctx.settings.wait.poll_initial,
@@ -110,14 +170,50 @@ pub async fn attach(
         oozie_url: oozie.job_url(id),
     };
     let mut display = ProgressDisplay::new(ctx.ui, id, kill_on_interrupt);
-    let end = wait_for_job(oozie, id, &options, interrupts, |event| {
+    let mut follower = yarn.clone().filter(|_| follow).map(LogFollower::new);
+    let mut printer = JobOutput::default();
+    let (latest_tx, latest_rx) = watch::channel(None::<WorkflowJob>);
+    let waiting = wait_for_job(oozie, id, &options, interrupts, |event| {
+        if let WaitEvent::Changed(job) | WaitEvent::Polled(job) = &event {
+            latest_tx.send_replace(Some((*job).clone()));
+        }
         display.observe(event);
-    })
-    .await;
+    });
+    let end = match follower.as_mut() {
+        Some(follower) => {
+            let streaming = stream_output(ctx, follower, &mut printer, latest_rx);
+            tokio::select! {
+                end = waiting => end,
+                never = streaming => match never {},
+            }
+        }
+        None => waiting.await,
+    };
+    // What the job wrote after the last look, before the summary. YARN
+    // being slow or down must not hold the report back for long: one
+    // request timeout at most.
+    let bound = ctx.settings.http.timeout;
+    if let (Some(follower), WaitEnd::Finished(job)) = (follower.as_mut(), &end)
+        && let Ok(chunks) = tokio::time::timeout(bound, follower.poll(job)).await
+    {
+        for chunk in chunks {
+            ctx.ui.job_output(&mut printer, &chunk);
+        }
+    }
+    ctx.ui.end_job_output(&mut printer);
     display.finish();
     match end {
         WaitEnd::Finished(job) => {
-            let e = ending(&job);
+            let mut e = ending(&job);
+            if e.exit == ExitStatus::JobFailed
+                && let Some(yarn) = yarn
+            {
+                e.stderr_tail =
+                    tokio::time::timeout(bound, failed_stderr_tail(yarn, &job, STDERR_TAIL_LINES))
+                        .await
+                        .ok()
+                        .flatten();
+            }
             if ctx.ui.is_json() {
                 ctx.ui.json(&job_json(&job, &place, &e));
             } else {
@@ -149,7 +245,7 @@ pub async fn attach(
                     Ok(()) => {
                         ctx.ui.status(&format!("killed {id}"));
                         if ctx.ui.is_json() {
-                            ctx.ui.json(&json!({"id": id, "cluster": cluster, "status": "KILLED", "exit_code": 130, "error": "interrupted; killed"}));
+                            ctx.ui.json(&json!({"id": id, "cluster": cluster, "status": "KILLED", "exit_code": 130, "error": {"message": "interrupted; killed"}}));
                         }
                         return Ok(ExitStatus::Interrupted);
                     }

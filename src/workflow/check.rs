@@ -115,6 +115,7 @@ pub fn check(xml: &str) -> Result<(), StructureError> {
     {
         return Err(fail("E0701", "the workflow has no <end> node"));
     }
+    check_required_values(root)?;
     for node in root.children().filter(roxmltree::Node::is_element) {
         let Some(name) = node.attribute("name") else {
             continue;
@@ -134,6 +135,57 @@ pub fn check(xml: &str) -> Result<(), StructureError> {
                     "E0708",
                     format!("node {name:?} transitions to undefined node {target:?}"),
                 ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Elements of an action that mean nothing empty: Oozie's schemas accept
+/// `<exec></exec>` or `<jar></jar>` (they are plain strings), and the job
+/// then fails on the cluster. `name` counts inside `<spark>` only.
+const REQUIRED_VALUES: [&str; 11] = [
+    "exec",
+    "jar",
+    "main-class",
+    "class",
+    "name-node",
+    "job-tracker",
+    "resource-manager",
+    "jdbc-url",
+    "script",
+    "query",
+    "master",
+];
+
+/// The code [`check`] gives an action element that is present but empty
+/// (hjob's own check; Oozie would accept the workflow and fail the job).
+pub const EMPTY_ELEMENT: &str = "empty-element";
+
+/// Refuses an action whose required values render empty.
+fn check_required_values(root: roxmltree::Node<'_, '_>) -> Result<(), StructureError> {
+    for action in root
+        .children()
+        .filter(|n| n.is_element() && n.tag_name().name() == "action")
+    {
+        let name = action.attribute("name").unwrap_or("?");
+        for body in action
+            .children()
+            .filter(|n| n.is_element() && !matches!(n.tag_name().name(), "ok" | "error"))
+        {
+            let kind = body.tag_name().name();
+            for element in body.children().filter(roxmltree::Node::is_element) {
+                let tag = element.tag_name().name();
+                let required = REQUIRED_VALUES.contains(&tag) || (tag == "name" && kind == "spark");
+                let empty = element
+                    .children()
+                    .all(|c| c.is_text() && c.text().unwrap_or("").trim().is_empty());
+                if required && empty {
+                    return Err(fail(
+                        EMPTY_ELEMENT,
+                        format!("<{tag}> in the <{kind}> of action {name:?} is empty"),
+                    ));
+                }
             }
         }
     }
@@ -169,6 +221,21 @@ mod tests {
     #[test]
     fn a_simple_workflow_passes() {
         check(GOOD).unwrap();
+    }
+
+    #[test]
+    fn empty_required_values_are_refused() {
+        let with = |body: &str| GOOD.replace("<fs/>", body);
+        for body in [
+            "<shell xmlns=\"uri:oozie:shell-action:0.3\"><exec></exec></shell>",
+            "<shell xmlns=\"uri:oozie:shell-action:0.3\"><exec>  </exec></shell>",
+            "<java><main-class/></java>",
+            "<spark xmlns=\"uri:oozie:spark-action:0.2\"><master>yarn</master><name></name><jar>a.jar</jar></spark>",
+        ] {
+            let e = check(&with(body)).unwrap_err();
+            assert_eq!(e.code, EMPTY_ELEMENT, "{body}");
+        }
+        check(&with("<shell xmlns=\"uri:oozie:shell-action:0.3\"><exec>echo</exec><argument></argument></shell>")).unwrap();
     }
 
     #[test]

@@ -240,7 +240,33 @@ pub struct TemplateSource {
     pub source: String,
 }
 
+/// The first comment of every built-in template names its kind; a user
+/// template that keeps it (`hjob templates show KIND > DIR/NEW.xml.tera`)
+/// is a copy of that kind.
+const BASE_MARKER: &str = "hjob built-in template: ";
+
 impl TemplateSource {
+    /// For a user template copied from a built-in one: that built-in kind,
+    /// named in the template's opening comment (`{#- hjob built-in
+    /// template: shell …`). Such a kind takes the built-in kind's options
+    /// and renders exactly what it renders, with its own template.
+    pub fn base_kind(&self) -> Option<&'static str> {
+        if !matches!(self.origin, TemplateOrigin::User(_)) {
+            return None;
+        }
+        let opening = self.source.trim_start().strip_prefix("{#")?;
+        let comment = &opening[..opening.find("#}")?];
+        let after = &comment[comment.find(BASE_MARKER)? + BASE_MARKER.len()..];
+        let word: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        BUILTIN_TEMPLATES
+            .iter()
+            .map(|(kind, _)| *kind)
+            .find(|kind| *kind == word && *kind != self.kind)
+    }
+
     /// The name used in Tera's error reports: the file path, or
     /// `built-in:<kind>.xml.tera`.
     fn report_name(&self) -> String {
@@ -425,6 +451,28 @@ pub fn render(template: &TemplateSource, context: &TemplateContext) -> Result<St
         .render(&name, &tera_context)
         .map_err(|e| HjobError::usage_hint(describe_tera_error(&template.origin, &e), fix()))?;
     check::check(&xml).map_err(|e| {
+        if e.code == check::EMPTY_ELEMENT {
+            return HjobError::usage_hint(
+                format!(
+                    "the workflow rendered from the {} template for `{}` is not runnable: {}",
+                    template.origin, template.kind, e.message
+                ),
+                fix(),
+            );
+        }
+        if e.code == "E0736" {
+            // The size comes from the user's own input (arguments, -D,
+            // --env, a query), not from the template.
+            return HjobError::usage_hint(
+                format!(
+                    "the workflow for this `{}` job would be {} bytes, over Oozie's limit of {} (E0736): its arguments, -D values, --env or query are too long",
+                    template.kind,
+                    xml.len(),
+                    check::MAX_WORKFLOW_BYTES
+                ),
+                "put the long input in a file: ship it with --file FILE and read FILE in the job, or run a script with --script FILE",
+            );
+        }
         HjobError::usage_hint(
             format!(
                 "the workflow rendered from the {} template for `{}` would be refused by Oozie: {e}",

@@ -113,3 +113,47 @@ fn every_command_has_examples_and_the_root_lists_exit_codes() {
     // --version propagates to subcommands.
     assert!(generated(&["admin", "--version"]).contains(env!("CARGO_PKG_VERSION")));
 }
+
+/// The man page is one page: it names no `hjob-run(1)` or other page that
+/// is not installed, documents every subcommand itself, and sets help
+/// text without filling, so examples keep their line breaks.
+#[test]
+fn the_man_page_refers_to_no_missing_page_and_keeps_example_lines() {
+    let page = generated(&["man"]);
+    for (at, _) in page.match_indices("(1)") {
+        let before = &page[..at];
+        let word_start = before
+            .rfind(|c: char| c.is_whitespace() || c == '"')
+            .map_or(0, |i| i + 1);
+        assert_eq!(
+            &before[word_start..],
+            "hjob",
+            "a reference to another page: {}",
+            &page[word_start..at + 3]
+        );
+    }
+    for path in command_paths() {
+        let heading = format!(".SS \"hjob {}\"", path.join(" ").replace('-', "\\-"));
+        assert!(
+            page.contains(&heading),
+            "no section for hjob {}",
+            path.join(" ")
+        );
+    }
+    // Each example line of the root help is its own line inside .nf/.fi.
+    let nf = page.find(".SH \"EXAMPLES").expect("the examples section");
+    let block = &page[nf..];
+    let fi = block.find("\n.fi\n").expect("a no-fill block");
+    let block = &block[..fi];
+    assert!(block.contains("\n.nf\n"), "{block}");
+    assert!(
+        block.contains("\n  hjob run shell \\-\\- echo hello "),
+        "{block}"
+    );
+    assert!(block.contains("\n  hjob cluster "), "{block}");
+    // And so are a subcommand's.
+    assert!(
+        page.contains("\n  hjob run shell \\-\\- echo hello\n"),
+        "run's examples"
+    );
+}

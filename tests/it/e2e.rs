@@ -183,7 +183,7 @@ fn a_failing_shell_action_is_reported_failed_with_cause_and_link() {
     let doc = json_doc(&out);
     assert_eq!(doc["status"], "FAILED");
     assert_eq!(doc["oozie_status"], "KILLED");
-    let error = doc["error"].as_str().unwrap();
+    let error = doc["error"]["message"].as_str().unwrap();
     assert!(error.contains("exit code [3]"), "{error}");
     assert!(doc["log_urls"][0].as_str().unwrap().starts_with("http://"));
 }
@@ -311,7 +311,10 @@ fn simulated_java_failure_exits_1_and_names_the_main_class() {
     let doc = json_doc(&out);
     assert_eq!(doc["status"], "FAILED");
     assert!(
-        doc["error"].as_str().unwrap().contains("exit code [2]"),
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("exit code [2]"),
         "{doc}"
     );
 }
@@ -494,6 +497,18 @@ fn logs_follow_streams_a_running_job_once_and_exits_with_its_outcome() {
     assert_eq!(code(&json), 2);
 }
 
+/// A shell job that runs until the test creates `flag` (at most a
+/// minute), then exits with `exit_code`: tests that must see a job RUNNING
+/// hold it with an event instead of a `sleep` a loaded machine can outlast.
+pub fn held_job(dir: &Path, exit_code: i32) -> (PathBuf, String) {
+    let flag = dir.join(format!("release-job-exit-{exit_code}"));
+    let script = format!(
+        "i=0; while [ ! -e '{}' ]; do i=$((i+1)); [ $i -gt 1200 ] && exit 9; sleep 0.05; done; exit {exit_code}",
+        flag.display()
+    );
+    (flag, script)
+}
+
 /// Polls Oozie until a RUNNING job appears on `cluster`; returns its id.
 pub fn wait_for_running_job(world: &World, cluster: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -526,4 +541,224 @@ pub fn fetch(url: &str) -> String {
         "{response}"
     );
     response
+}
+
+/// The quick start's one command: `hjob-sandbox exec -- hjob run shell --
+/// echo hello` runs a real job on a sandbox that lives as long as the
+/// command, prints its log link, and exits with hjob's exit code; the
+/// sandbox's temp dir is gone afterwards. (The binary's own handling of
+/// arguments and exit codes is tested in `sandbox/tests/exec.rs`; here the
+/// same `exec` drives the real `hjob`.)
+#[test]
+fn sandbox_exec_runs_a_real_job_and_exits_with_hjobs_code() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |shell_args: &[&str]| -> (i32, String, String) {
+        let stdout = home.path().join("stdout");
+        let dir_file = home.path().join("sandbox-dir");
+        let mut cmd = std::process::Command::new("sh");
+        cmd.arg("-c")
+            .arg(r#"printf '%s' "$HJOB_SANDBOX_DIR" > "$0"; exec "$@""#)
+            .arg(&dir_file)
+            .arg(assert_cmd::cargo::cargo_bin!("hjob"))
+            .args(shell_args);
+        for (key, _) in std::env::vars() {
+            if key.starts_with("HJOB_") || key == "CLICOLOR_FORCE" {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("HJOB_SYSTEM_CONFIG", "/nonexistent/hjob/config.toml")
+            .env("HJOB_USER", "alice")
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::fs::File::create(&stdout).unwrap())
+            .stderr(std::process::Stdio::null());
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let status = runtime
+            .block_on(hjob_sandbox::exec(
+                SandboxOptions::new().step_delay(Duration::from_millis(5)),
+                tokio::process::Command::from(cmd),
+            ))
+            .expect("exec runs the command");
+        let dir = std::fs::read_to_string(&dir_file).unwrap();
+        (
+            i32::from(hjob_sandbox::exit_code(status)),
+            std::fs::read_to_string(&stdout).unwrap(),
+            dir,
+        )
+    };
+
+    let (code, out, dir) = run(&["run", "shell", "--", "echo", "hello"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("SUCCEEDED"), "{out}");
+    assert!(out.contains("logs:  http://127.0.0.1:"), "{out}");
+    assert!(
+        !dir.is_empty() && !Path::new(&dir).exists(),
+        "{dir} left behind"
+    );
+
+    let (code, out, _) = run(&["run", "shell", "--", "sh", "-c", "exit 3"]);
+    assert_eq!(code, 1, "a failed job exits 1 through exec: {out}");
+    assert!(out.contains("FAILED"), "{out}");
+}
+
+/// `hjob run shell -- ./smoke.sh` names a file on this machine that the
+/// cluster never gets: refused with exit 2 and the `--script` fix, before
+/// anything is staged. With `--script` (or `--file` shipping it) it runs.
+#[test]
+fn a_local_script_as_the_shell_command_is_refused_unless_shipped() {
+    let world = World::new();
+    let work = tempfile::tempdir().unwrap();
+    let script = write_file(
+        work.path(),
+        "smoke.sh",
+        b"#!/bin/sh\necho smoke ok \"$@\"\n",
+    );
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    world.sandbox.clear_requests();
+    let refused = world
+        .hjob()
+        .current_dir(work.path())
+        .args(["run", "shell", "--", "./smoke.sh", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&refused), 2, "{}", text(&refused.stderr));
+    let said = text(&refused.stderr);
+    assert!(
+        said.contains("`./smoke.sh` is a file on this machine"),
+        "{said}"
+    );
+    assert!(said.contains("--script ./smoke.sh"), "{said}");
+    for service in [Service::Oozie, Service::NameNode, Service::DataNode] {
+        assert!(
+            world.sandbox.requests(service).is_empty(),
+            "{service:?} was called"
+        );
+    }
+
+    // The fix it names works.
+    let fixed = world
+        .hjob()
+        .current_dir(work.path())
+        .args([
+            "run",
+            "shell",
+            "--output",
+            "json",
+            "--script",
+            "./smoke.sh",
+            "--",
+            "x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&fixed), 0, "{}", text(&fixed.stderr));
+    let logs = world.run(&["logs", json_doc(&fixed)["id"].as_str().unwrap()]);
+    assert!(
+        text(&logs.stdout).contains("smoke ok x"),
+        "{}",
+        text(&logs.stdout)
+    );
+
+    // Shipping it with --file makes ./smoke.sh exist on the node.
+    let shipped = world
+        .hjob()
+        .current_dir(work.path())
+        .args([
+            "run",
+            "shell",
+            "--file",
+            "smoke.sh",
+            "--",
+            "./smoke.sh",
+            "y",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&shipped), 0, "{}", text(&shipped.stderr));
+
+    // A relative path that is not a local file is the user's business.
+    let other = world
+        .hjob()
+        .current_dir(work.path())
+        .args(["run", "shell", "--dry-run", "--", "bin/tool"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&other), 0, "{}", text(&other.stderr));
+}
+
+/// `list` decides each job's ending with the same rule as `run`, `wait`,
+/// `status` and `kill`: a failed action that reached the kill node is
+/// FAILED (Oozie says KILLED), a killed job KILLED; `--status` filters on
+/// that ending, in both outputs.
+#[test]
+fn list_reports_and_filters_on_the_same_ending_as_run() {
+    let world = World::new();
+    let failed = world.run(&[
+        "run", "shell", "--output", "json", "--", "sh", "-c", "exit 4",
+    ]);
+    assert_eq!(code(&failed), 1, "{}", text(&failed.stderr));
+    let failed_id = json_doc(&failed)["id"].as_str().unwrap().to_owned();
+    assert_eq!(json_doc(&failed)["oozie_status"], "KILLED");
+    let ok = world.run(&["run", "shell", "--output", "json", "--", "true"]);
+    let ok_id = json_doc(&ok)["id"].as_str().unwrap().to_owned();
+    let detached = world.run(&[
+        "run", "shell", "--detach", "--output", "json", "--", "sleep", "30",
+    ]);
+    let killed_id = json_doc(&detached)["id"].as_str().unwrap().to_owned();
+    let kill = world.run(&["kill", &killed_id, "--yes", "--output", "json"]);
+    assert_eq!(
+        json_doc(&kill)["status"],
+        "KILLED",
+        "{}",
+        text(&kill.stdout)
+    );
+
+    let ids = |args: &[&str]| -> Vec<(String, String)> {
+        let mut all = vec!["list", "--output", "json"];
+        all.extend_from_slice(args);
+        let out = world.run(&all);
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        json_doc(&out)["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|j| {
+                (
+                    j["id"].as_str().unwrap().to_owned(),
+                    j["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let mut everything = ids(&[]);
+    everything.sort();
+    let mut expected = vec![
+        (failed_id.clone(), "FAILED".to_owned()),
+        (ok_id.clone(), "SUCCEEDED".to_owned()),
+        (killed_id.clone(), "KILLED".to_owned()),
+    ];
+    expected.sort();
+    assert_eq!(everything, expected);
+    assert_eq!(
+        ids(&["--status", "FAILED"]),
+        vec![(failed_id.clone(), "FAILED".to_owned())]
+    );
+    assert_eq!(
+        ids(&["--status", "killed"]),
+        vec![(killed_id.clone(), "KILLED".to_owned())]
+    );
+    // --limit counts the jobs shown, after the filter.
+    assert_eq!(ids(&["--status", "FAILED", "--limit", "1"]).len(), 1);
+
+    // The table says the same.
+    let table = world.run(&["list", "--status", "FAILED"]);
+    let table = text(&table.stdout);
+    assert_eq!(table.lines().count(), 1, "{table}");
+    assert!(
+        table.starts_with(&failed_id) && table.contains("\tFAILED\t"),
+        "{table}"
+    );
 }

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use hjob_sandbox::{RequestRecord, Sandbox, Service};
 use serde_json::Value;
 
-use super::e2e::{World, json_doc, text, wait_for_running_job, write_file};
+use super::e2e::{World, held_job, json_doc, text, wait_for_running_job, write_file};
 
 /// Fast settings (millisecond backoff, 20 ms polls) as a config file:
 /// `top` holds top-level keys; `http` and `wait` hold `key = value` lines
@@ -379,24 +379,34 @@ fn a_refused_submit_then_a_lost_answer_still_makes_one_job() {
 
 // ---------------------------------------------------------------- item 3
 
-fn ride_out_outage(outage: &str, command: &[&str], expect_code: i32, expect_status: &str) {
+/// Runs a job that holds until the test lets it end (a flag file, so a
+/// loaded machine cannot miss its RUNNING window), takes Oozie away while
+/// hjob waits, lets the job end with `exit_code` during the outage, then
+/// brings Oozie back.
+fn ride_out_outage(outage: &str, exit_code: i32, expect_code: i32, expect_status: &str) {
     let world = World::new();
-    world.configure(&settings("", "timeout = \"300ms\"", ""));
-    let mut args = vec!["run", "shell", "--output", "json", "--"];
-    args.extend_from_slice(command);
+    // The default per-try timeout (5 s here): a loaded machine must not
+    // turn a slow poll after the outage into a second outage. A down
+    // Oozie refuses or resets connections, so the outage shows at once.
+    world.configure(&settings("", "", ""));
+    let (flag, script) = held_job(world.home.path(), exit_code);
+    let args = [
+        "run", "shell", "--output", "json", "--", "sh", "-c", &script,
+    ];
     let run = Running::spawn(&world, &args);
     let id = wait_for_running_job(&world, "alpha");
     match outage {
         "down" => world.sandbox.service_down(Service::Oozie, true),
         _ => world.sandbox.fail_next(Service::Oozie, 1_000_000),
     }
-    // The outage is the scenario: a second (the 30 s, scaled).
-    eventually(Duration::from_secs(10), "the outage line", || {
+    eventually(Duration::from_secs(30), "the outage line", || {
         run.stderr().contains("Oozie unreachable, retrying since")
     });
+    std::fs::write(&flag, b"").unwrap();
+    // The outage is the scenario: a second (the 30 s, scaled).
     std::thread::sleep(Duration::from_secs(1));
     world.sandbox.clear_faults();
-    let (status, stdout, stderr) = run.finish(Duration::from_secs(20));
+    let (status, stdout, stderr) = run.finish(Duration::from_secs(60));
     assert_eq!(status, expect_code, "{outage}: {stderr}");
     let doc: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(doc["id"], id.as_str());
@@ -410,10 +420,10 @@ fn ride_out_outage(outage: &str, command: &[&str], expect_code: i32, expect_stat
 
 #[test]
 fn an_oozie_outage_during_wait_is_ridden_out_with_the_right_ending() {
-    ride_out_outage("down", &["sleep", "1.5"], 0, "SUCCEEDED");
-    ride_out_outage("503", &["sleep", "1.5"], 0, "SUCCEEDED");
+    ride_out_outage("down", 0, 0, "SUCCEEDED");
+    ride_out_outage("503", 0, 0, "SUCCEEDED");
     // The job fails during the outage: hjob still reports FAILED, exit 1.
-    ride_out_outage("down", &["sh", "-c", "sleep 0.3; exit 3"], 1, "FAILED");
+    ride_out_outage("down", 3, 1, "FAILED");
 }
 
 #[test]
@@ -424,11 +434,13 @@ fn an_outage_past_the_limit_exits_4_then_wait_reattaches() {
         "timeout = \"300ms\"",
         "outage_limit = \"500ms\"",
     ));
-    let run = Running::spawn(&world, &["run", "shell", "--", "sleep", "1"]);
+    let (flag, script) = held_job(world.home.path(), 0);
+    let run = Running::spawn(&world, &["run", "shell", "--", "sh", "-c", &script]);
     let id = wait_for_running_job(&world, "alpha");
     world.sandbox.service_down(Service::Oozie, true);
-    let (status, _, stderr) = run.finish(Duration::from_secs(20));
+    let (status, _, stderr) = run.finish(Duration::from_secs(60));
     world.sandbox.service_down(Service::Oozie, false);
+    std::fs::write(&flag, b"").unwrap();
     assert_eq!(status, 4, "{stderr}");
     assert!(
         stderr.contains(&id) && stderr.contains(&format!("hjob wait {id}")),
@@ -635,14 +647,63 @@ fn ctrl_c_during_staging_removes_partial_files_and_submits_nothing() {
     assert_eq!(hdfs_status_code(&world, &app_dir), 404, "{app_dir}");
 }
 
+/// With `--output json`, Ctrl-C during staging prints the documented
+/// `{"error": {message, hint, exit_code}}` document, not a bare string.
+#[test]
+fn ctrl_c_during_staging_with_json_prints_the_error_document() {
+    let world = World::new();
+    world
+        .sandbox
+        .set_latency(Service::DataNode, Duration::from_secs(20));
+    let jar = write_file(world.home.path(), "big.jar", &vec![3u8; 300_000]);
+    let run = Running::spawn(
+        &world,
+        &[
+            "run",
+            "java",
+            "--output",
+            "json",
+            "--jar",
+            jar.to_str().unwrap(),
+            "--main-class",
+            "X",
+        ],
+    );
+    eventually(Duration::from_secs(20), "an upload in flight", || {
+        world
+            .sandbox
+            .requests(Service::DataNode)
+            .iter()
+            .any(|r| r.method == "PUT" && r.status == 0)
+    });
+    run.signal("INT");
+    let (status, stdout, stderr) = run.finish(Duration::from_secs(10));
+    world.sandbox.set_latency(Service::DataNode, Duration::ZERO);
+    assert_eq!(status, 130, "{stderr}");
+    let doc: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not one JSON document ({e}): {stdout}"));
+    assert_eq!(doc["error"]["exit_code"], 130, "{doc}");
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was submitted"),
+        "{doc}"
+    );
+    assert!(doc["error"]["hint"].is_string(), "{doc}");
+    assert!(posts(&world.sandbox).is_empty());
+}
+
 #[test]
 fn sigkill_during_wait_then_wait_reattaches_with_the_jobs_outcome() {
     let world = World::new();
-    let run = Running::spawn(&world, &["run", "shell", "--", "sleep", "0.5"]);
+    let (flag, script) = held_job(world.home.path(), 0);
+    let run = Running::spawn(&world, &["run", "shell", "--", "sh", "-c", &script]);
     let id = wait_for_running_job(&world, "alpha");
     run.signal("KILL");
-    let (status, _, _) = run.finish(Duration::from_secs(5));
+    let (status, _, _) = run.finish(Duration::from_secs(30));
     assert_eq!(status, -1, "killed by a signal");
+    std::fs::write(&flag, b"").unwrap();
     let out = world.run(&["wait", &id, "--output", "json"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let doc = json_doc(&out);

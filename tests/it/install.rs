@@ -75,3 +75,49 @@ fn install_sh_installs_binary_completions_and_man_page_idempotently() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(text(&bad.stderr).contains("unknown argument --prefix"));
 }
+
+/// The sandbox's one run-time prerequisite is checked at install time: with
+/// no `xmllint` on PATH, install.sh names it and the package that has it.
+/// It suggests the one-command quick start once the sandbox is installed.
+#[test]
+fn install_sh_names_a_missing_xmllint_and_how_to_get_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin_dir = tmp.path().join("built");
+    std::fs::create_dir(&bin_dir).unwrap();
+    std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin!("hjob"), bin_dir.join("hjob"))
+        .unwrap();
+    // install.sh only copies hjob-sandbox; any executable stands in for it.
+    let fake = bin_dir.join("hjob-sandbox");
+    std::fs::write(&fake, "#!/bin/sh\nexit 0\n").unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    // A PATH with the tools install.sh uses, and no xmllint.
+    let tools = tmp.path().join("tools");
+    std::fs::create_dir(&tools).unwrap();
+    for tool in ["bash", "sh", "dirname", "install", "cmp", "mktemp", "rm"] {
+        let found = Command::new("bash")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .unwrap();
+        let path = text(&found.stdout).trim().to_owned();
+        assert!(!path.is_empty(), "{tool} is needed for this test");
+        std::os::unix::fs::symlink(path, tools.join(tool)).unwrap();
+    }
+    let out = Command::new(tools.join("bash"))
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/install.sh"))
+        .arg("--from")
+        .arg(&bin_dir)
+        .env("PREFIX", tmp.path().join("prefix"))
+        .env("PATH", &tools)
+        .env_remove("HJOB_CONFIG")
+        .env_remove("HJOB_STATE_URL")
+        .output()
+        .unwrap();
+    let said = text(&out.stdout);
+    assert!(out.status.success(), "{said}{}", text(&out.stderr));
+    assert!(said.contains("xmllint not found"), "{said}");
+    assert!(said.contains("apt-get install libxml2-utils"), "{said}");
+    assert!(
+        said.contains("try: hjob-sandbox exec -- hjob run shell -- echo hello"),
+        "{said}"
+    );
+}

@@ -2,10 +2,16 @@
 //! on loopback (the sandbox, the state server, small stand-ins).
 
 mod completions;
+mod doctor;
 mod e2e;
 mod faults;
 mod foundation;
 mod install;
+mod json_output;
+mod live_output;
 mod reliability;
 mod render;
+mod templates_copy;
+mod terminal;
+mod usage;
 mod webhdfs_client;

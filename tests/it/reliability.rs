@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use hjob_sandbox::{Sandbox, Service};
 
-use super::e2e::{World, json_doc, text, wait_for_running_job, write_file};
+use super::e2e::{World, held_job, json_doc, text, wait_for_running_job, write_file};
 
 fn code(out: &Output) -> i32 {
     out.status.code().unwrap_or(-1)
@@ -112,13 +112,18 @@ fn a_refused_submit_is_sent_again_and_makes_one_job() {
 #[test]
 fn an_oozie_outage_during_wait_is_ridden_out() {
     let world = World::new();
+    let (flag, script) = held_job(world.home.path(), 0);
     let child = spawn(
         &world,
-        &["run", "shell", "--output", "json", "--", "sleep", "1.5"],
+        &[
+            "run", "shell", "--output", "json", "--", "sh", "-c", &script,
+        ],
     );
     let id = wait_for_running_job(&world, "alpha");
     world.sandbox.service_down(Service::Oozie, true);
-    // The outage itself is the scenario: keep Oozie away for a while.
+    // The job ends during the outage, which itself is the scenario: keep
+    // Oozie away for a while.
+    std::fs::write(&flag, b"").unwrap();
     std::thread::sleep(Duration::from_millis(700));
     world.sandbox.service_down(Service::Oozie, false);
     let out = child.wait_with_output().unwrap();
@@ -196,13 +201,30 @@ fn a_second_ctrl_c_exits_at_once() {
     world
         .sandbox
         .set_latency(Service::Oozie, Duration::from_secs(20));
+    let kill_in_flight =
+        || {
+            world.sandbox.requests(Service::Oozie).iter().any(|r| {
+                r.method == "PUT" && r.query.as_deref().unwrap_or("").contains("action=kill")
+            })
+        };
     signal(&child, "INT");
-    std::thread::sleep(Duration::from_millis(200));
-    let started = Instant::now();
+    // The first Ctrl-C was handled: its kill is on its way (an event, not
+    // a pause that a loaded machine can outlast).
+    eventually(Duration::from_secs(30), "the kill request", kill_in_flight);
     signal(&child, "INT");
     let out = child.wait_with_output().unwrap();
     assert_eq!(code(&out), 130, "{}", text(&out.stderr));
-    assert!(started.elapsed() < Duration::from_secs(5));
+    // "At once": hjob was gone while Oozie still held the kill unanswered.
+    let kill = world
+        .sandbox
+        .requests(Service::Oozie)
+        .into_iter()
+        .find(|r| r.method == "PUT" && r.query.as_deref().unwrap_or("").contains("action=kill"))
+        .unwrap();
+    assert_eq!(
+        kill.status, 0,
+        "hjob waited for the kill's answer: {kill:?}"
+    );
     assert!(text(&out.stderr).contains(&id));
     world.sandbox.set_latency(Service::Oozie, Duration::ZERO);
 }
@@ -267,18 +289,22 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn sigkill_during_wait_then_wait_reattaches_with_the_jobs_outcome() {
     let world = World::new();
-    let mut child = spawn(
-        &world,
-        &["run", "shell", "--", "sh", "-c", "sleep 0.5; exit 7"],
-    );
+    let (flag, script) = held_job(world.home.path(), 7);
+    let mut child = spawn(&world, &["run", "shell", "--", "sh", "-c", &script]);
     let id = wait_for_running_job(&world, "alpha");
     child.kill().unwrap();
     child.wait().unwrap();
+    std::fs::write(&flag, b"").unwrap();
     let out = world.run(&["wait", &id, "--output", "json"]);
     assert_eq!(code(&out), 1, "{}", text(&out.stderr));
     let doc = json_doc(&out);
     assert_eq!(doc["status"], "FAILED");
-    assert!(doc["error"].as_str().unwrap().contains("exit code [7]"));
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("exit code [7]")
+    );
 }
 
 #[test]

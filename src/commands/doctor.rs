@@ -1,0 +1,622 @@
+//! `hjob doctor`: checks, in order, the config files, the state service,
+//! the active cluster's Oozie, NameNode and a DataNode (the name the
+//! NameNode redirects to must resolve and accept connections), the YARN
+//! REST API, the clock against each server's `Date` header, and the user's
+//! HDFS home. One line each with ✓/✗ and the fix; exit 0 only when every
+//! check passes.
+//!
+//! It reads and never writes: the DataNode is found with the first step of
+//! a WebHDFS CREATE, which only redirects (nothing is created until data
+//! is sent to the DataNode, and doctor sends none).
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::config::{Env, FlagOverrides, Settings};
+use crate::error::{ExitStatus, Service, hint_of};
+use crate::http::{Auth, Http};
+use crate::state::{StateClient, resolve_cluster};
+use crate::ui::Ui;
+
+/// Clock skew above this fails the clock check.
+const MAX_SKEW: Duration = Duration::from_secs(60);
+
+/// One check's outcome.
+#[derive(Debug, Clone)]
+struct Check {
+    name: &'static str,
+    outcome: Outcome,
+    detail: String,
+    fix: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Passed,
+    /// Failed; the exit status it stands for.
+    Failed(ExitStatus),
+    /// Not run, because a check it needs failed.
+    Skipped,
+}
+
+impl Check {
+    fn passed(name: &'static str, detail: impl Into<String>) -> Check {
+        Check {
+            name,
+            outcome: Outcome::Passed,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+
+    fn failed(
+        name: &'static str,
+        exit: ExitStatus,
+        detail: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Check {
+        Check {
+            name,
+            outcome: Outcome::Failed(exit),
+            detail: detail.into(),
+            fix: Some(fix.into()),
+        }
+    }
+
+    fn skipped(name: &'static str, why: &str) -> Check {
+        Check {
+            name,
+            outcome: Outcome::Skipped,
+            detail: format!("skipped: {why}"),
+            fix: None,
+        }
+    }
+}
+
+/// The checks after the config, in the order they are shown.
+const LATER: [&str; 7] = [
+    "state service",
+    "oozie",
+    "namenode",
+    "datanode",
+    "yarn",
+    "clock",
+    "hdfs home",
+];
+
+/// Runs every check and reports them.
+pub async fn doctor(env: &Env, flags: &FlagOverrides, ui: &Ui) -> anyhow::Result<ExitStatus> {
+    let checks = match crate::config::load(env, flags) {
+        Ok(settings) => {
+            let mut checks = vec![config_check(&settings)];
+            checks.extend(cluster_checks(&settings).await);
+            checks
+        }
+        Err(e) => {
+            let hint = e.hint();
+            let mut checks = vec![Check::failed(
+                "config",
+                ExitStatus::Usage,
+                e.to_string(),
+                hint.unwrap_or_else(|| "fix the config file named above".into()),
+            )];
+            checks.extend(
+                LATER
+                    .iter()
+                    .map(|n| Check::skipped(n, "the config is invalid")),
+            );
+            checks
+        }
+    };
+    Ok(report(ui, &checks))
+}
+
+fn config_check(settings: &Settings) -> Check {
+    let read: Vec<String> = settings
+        .files
+        .iter()
+        .filter(|(_, exists)| *exists)
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    let files = if read.is_empty() {
+        "no config file".to_owned()
+    } else {
+        read.join(", ")
+    };
+    match &settings.state_url {
+        Some(url) => Check::passed(
+            "config",
+            format!("{files}; state_url {} (from {})", url.value, url.source),
+        ),
+        None => Check::failed(
+            "config",
+            ExitStatus::Usage,
+            format!("{files}; no state_url"),
+            "set HJOB_STATE_URL, or state_url in ~/.config/hjob/config.toml",
+        ),
+    }
+}
+
+/// What one HTTP probe saw.
+struct Seen {
+    status: StatusCode,
+    date: Option<SystemTime>,
+    location: Option<String>,
+    body: String,
+    /// Local time halfway through the exchange, to compare `date` with.
+    local: SystemTime,
+}
+
+async fn probe(
+    service: Service,
+    settings: &Settings,
+    method: Method,
+    url: &str,
+) -> Result<Seen, String> {
+    let http = Http::new(service, &settings.http, Auth::None).map_err(|e| format!("{e:#}"))?;
+    let before = SystemTime::now();
+    let response = http
+        .send_once(http.request(method, url), url)
+        .await
+        .map_err(|e| format!("{e:#}"))?;
+    let after = SystemTime::now();
+    let local = before + after.duration_since(before).unwrap_or_default() / 2;
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let date = header("date").and_then(|d| httpdate::parse_http_date(&d).ok());
+    let location = header("location");
+    let status = response.status();
+    let body = response.text().await.unwrap_or_default();
+    Ok(Seen {
+        status,
+        date,
+        location,
+        body,
+        local,
+    })
+}
+
+/// Signed skew of a server's clock against ours, in whole seconds.
+fn skew(seen: &Seen) -> Option<i64> {
+    let date = seen.date?;
+    Some(match date.duration_since(seen.local) {
+        Ok(ahead) => i64::try_from(ahead.as_secs()).unwrap_or(i64::MAX),
+        Err(behind) => -i64::try_from(behind.duration().as_secs()).unwrap_or(i64::MAX),
+    })
+}
+
+fn unreachable(name: &'static str, what: &str, url: &str, error: &str, fix: &str) -> Check {
+    Check::failed(
+        name,
+        ExitStatus::Service,
+        format!("{what} at {}: {error}", crate::http::redact_url(url)),
+        fix,
+    )
+}
+
+async fn cluster_checks(settings: &Settings) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let mut clocks: Vec<(&'static str, i64)> = Vec::new();
+    let skip_rest = |checks: &mut Vec<Check>, why: &str| {
+        let done = checks.len();
+        checks.extend(LATER[done..].iter().map(|n| Check::skipped(n, why)));
+    };
+
+    // The state service.
+    let state = match StateClient::new(settings) {
+        Ok(client) => client.fetch().await,
+        Err(e) => Err(e),
+    };
+    let state = match state {
+        Ok(fetched) => fetched.document,
+        Err(e) => {
+            checks.push(Check::failed(
+                "state service",
+                crate::error::exit_status_of(&e),
+                format!("{e:#}"),
+                hint_of(&e)
+                    .unwrap_or_else(|| "check that the state service is up and reachable".into()),
+            ));
+            skip_rest(
+                &mut checks,
+                "the state service is needed to find the cluster",
+            );
+            return checks;
+        }
+    };
+    if let Some(url) = &settings.state_url
+        && let Ok(seen) = probe(
+            Service::State,
+            settings,
+            Method::GET,
+            &format!("{}/v1/state", url.value.trim_end_matches('/')),
+        )
+        .await
+        && let Some(s) = skew(&seen)
+    {
+        clocks.push(("state service", s));
+    }
+    let Some(active) = state.active() else {
+        checks.push(Check::failed(
+            "state service",
+            ExitStatus::Service,
+            format!("the active cluster {:?} has no entry", state.active_cluster),
+            "ask the admins to fix the state document (hjob admin use CLUSTER)",
+        ));
+        skip_rest(&mut checks, "there is no active cluster");
+        return checks;
+    };
+    let switch = if state.submission.enabled {
+        "submission enabled".to_owned()
+    } else {
+        format!(
+            "submission DISABLED{}",
+            state
+                .submission
+                .message
+                .as_deref()
+                .map(|m| format!(": {}", crate::ui::visible(m)))
+                .unwrap_or_default()
+        )
+    };
+    checks.push(Check::passed(
+        "state service",
+        format!("active cluster {}; {switch}", state.active_cluster),
+    ));
+    let cluster = resolve_cluster(&state.active_cluster, active, settings).cluster;
+    let user = &settings.user.value;
+
+    // Oozie.
+    let oozie_url = format!(
+        "{}/v1/admin/status?user.name={user}",
+        cluster.oozie_url.trim_end_matches('/')
+    );
+    match probe(Service::Oozie, settings, Method::GET, &oozie_url).await {
+        Ok(seen) if seen.status.is_success() => {
+            let mode = serde_json::from_str::<Value>(&seen.body)
+                .ok()
+                .and_then(|v| v["systemMode"].as_str().map(str::to_owned))
+                .unwrap_or_else(|| "unknown".into());
+            if let Some(s) = skew(&seen) {
+                clocks.push(("oozie", s));
+            }
+            if mode == "NORMAL" || mode == "unknown" {
+                checks.push(Check::passed(
+                    "oozie",
+                    format!("{} (system mode {mode})", cluster.oozie_url),
+                ));
+            } else {
+                checks.push(Check::failed(
+                    "oozie",
+                    ExitStatus::Service,
+                    format!("{} is in system mode {mode}", cluster.oozie_url),
+                    "Oozie accepts no jobs in this mode; ask the cluster's admins",
+                ));
+            }
+        }
+        Ok(seen) => checks.push(unreachable(
+            "oozie",
+            "Oozie",
+            &cluster.oozie_url,
+            &format!("HTTP {}", seen.status),
+            "check oozie_url in the state document (or [clusters.NAME] in your config)",
+        )),
+        Err(e) => checks.push(unreachable(
+            "oozie",
+            "Oozie",
+            &cluster.oozie_url,
+            &e,
+            "check that this machine reaches Oozie (VPN, proxy) and that oozie_url is right",
+        )),
+    }
+
+    // The NameNode, and with it the HDFS home.
+    let webhdfs = cluster.webhdfs_url.trim_end_matches('/');
+    let home_url = format!("{webhdfs}/user/{user}?op=GETFILESTATUS&user.name={user}");
+    let home = match probe(Service::WebHdfs, settings, Method::GET, &home_url).await {
+        Ok(seen) if seen.status.is_success() || seen.status == StatusCode::NOT_FOUND => {
+            if let Some(s) = skew(&seen) {
+                clocks.push(("namenode", s));
+            }
+            checks.push(Check::passed("namenode", cluster.webhdfs_url.clone()));
+            Some(seen)
+        }
+        Ok(seen) => {
+            checks.push(unreachable(
+                "namenode",
+                "WebHDFS",
+                &cluster.webhdfs_url,
+                &format!("HTTP {}", seen.status),
+                "check webhdfs_url in the state document (it ends in /webhdfs/v1)",
+            ));
+            None
+        }
+        Err(e) => {
+            checks.push(unreachable(
+                "namenode",
+                "WebHDFS",
+                &cluster.webhdfs_url,
+                &e,
+                "check that this machine reaches the NameNode's HTTP port and that webhdfs_url is right",
+            ));
+            None
+        }
+    };
+
+    // A DataNode: where the NameNode sends uploads.
+    if home.is_none() {
+        checks.push(Check::skipped(
+            "datanode",
+            "the NameNode is needed to find one",
+        ));
+    } else {
+        checks.push(datanode_check(settings, webhdfs, user).await);
+    }
+
+    // YARN.
+    match &cluster.yarn_url {
+        None => checks.push(Check::failed(
+            "yarn",
+            ExitStatus::Usage,
+            "the cluster has no yarn_url: no live output, no stderr tail, no YARN logs",
+            "ask the admins to add yarn_url to the cluster in the state service, or set it under [clusters.NAME] in your config",
+        )),
+        Some(yarn) => {
+            let url = format!("{}/ws/v1/cluster/info", yarn.trim_end_matches('/'));
+            match probe(Service::Yarn, settings, Method::GET, &url).await {
+                Ok(seen) if seen.status.is_success() => {
+                    if let Some(s) = skew(&seen) {
+                        clocks.push(("resourcemanager", s));
+                    }
+                    let state = serde_json::from_str::<Value>(&seen.body)
+                        .ok()
+                        .and_then(|v| v["clusterInfo"]["haState"].as_str().map(str::to_owned));
+                    checks.push(Check::passed(
+                        "yarn",
+                        match state {
+                            Some(s) => format!("{yarn} ({s})"),
+                            None => yarn.clone(),
+                        },
+                    ));
+                }
+                Ok(seen) => checks.push(unreachable(
+                    "yarn",
+                    "the ResourceManager",
+                    yarn,
+                    &format!("HTTP {}", seen.status),
+                    "check yarn_url (the ResourceManager's web address, e.g. http://rm:8088)",
+                )),
+                Err(e) => checks.push(unreachable(
+                    "yarn",
+                    "the ResourceManager",
+                    yarn,
+                    &e,
+                    "check that this machine reaches the ResourceManager and that yarn_url is right",
+                )),
+            }
+        }
+    }
+
+    // The clock.
+    checks.push(clock_check(&clocks));
+
+    // The HDFS home.
+    checks.push(match home {
+        None => Check::skipped("hdfs home", "the NameNode is needed to read it"),
+        Some(seen) if seen.status == StatusCode::NOT_FOUND => Check::failed(
+            "hdfs home",
+            ExitStatus::JobFailed,
+            format!("/user/{user} does not exist"),
+            format!(
+                "hjob stages jobs under /user/{user}/.hjob; ask the cluster's admins to create /user/{user} owned by {user}"
+            ),
+        ),
+        Some(seen) => {
+            let status: Value = serde_json::from_str(&seen.body).unwrap_or(Value::Null);
+            let file = &status["FileStatus"];
+            let kind = file["type"].as_str().unwrap_or("?");
+            let owner = file["owner"].as_str().unwrap_or("?");
+            if kind != "DIRECTORY" {
+                Check::failed(
+                    "hdfs home",
+                    ExitStatus::JobFailed,
+                    format!("/user/{user} is a {kind}, not a directory"),
+                    format!("ask the cluster's admins to make /user/{user} a directory owned by {user}"),
+                )
+            } else if owner != user.as_str() {
+                Check::failed(
+                    "hdfs home",
+                    ExitStatus::JobFailed,
+                    format!("/user/{user} is owned by {owner}, not {user}"),
+                    format!("ask the cluster's admins to chown /user/{user} to {user}"),
+                )
+            } else {
+                Check::passed("hdfs home", format!("/user/{user}, owned by {user}"))
+            }
+        }
+    });
+    checks
+}
+
+/// Finds the DataNode the NameNode redirects uploads to (the first step
+/// of a CREATE, which creates nothing), then resolves its name (after
+/// `[webhdfs] host_rewrites`) and connects to it.
+async fn datanode_check(settings: &Settings, webhdfs: &str, user: &str) -> Check {
+    let url = format!(
+        "{webhdfs}/user/{user}/.hjob/doctor-probe?op=CREATE&overwrite=true&user.name={user}"
+    );
+    let seen = match probe(Service::WebHdfs, settings, Method::PUT, &url).await {
+        Ok(seen) => seen,
+        Err(e) => {
+            return Check::failed(
+                "datanode",
+                ExitStatus::Service,
+                format!("asking the NameNode for a DataNode: {e}"),
+                "check that this machine reaches the NameNode",
+            );
+        }
+    };
+    let Some(location) = seen.location.filter(|_| seen.status.is_redirection()) else {
+        return if seen.status.is_success() {
+            Check::passed(
+                "datanode",
+                "the WebHDFS endpoint takes uploads itself (HttpFS or a gateway): no DataNode to reach",
+            )
+        } else {
+            Check::failed(
+                "datanode",
+                ExitStatus::Service,
+                format!("the NameNode answered HTTP {} to CREATE", seen.status),
+                format!("check that {user} may write /user/{user}"),
+            )
+        };
+    };
+    let Ok(parsed) = url::Url::parse(&location) else {
+        return Check::failed(
+            "datanode",
+            ExitStatus::Service,
+            format!("the NameNode redirected to {location:?}, which is not a URL"),
+            "report this to the cluster's admins",
+        );
+    };
+    let named = parsed.host_str().unwrap_or_default().to_owned();
+    let host = settings
+        .host_rewrites
+        .get(&named)
+        .cloned()
+        .unwrap_or_else(|| named.clone());
+    let port = parsed.port_or_known_default().unwrap_or(9864);
+    let shown = if host == named {
+        format!("{host}:{port}")
+    } else {
+        format!("{named} (rewritten to {host}):{port}")
+    };
+    let rewrite_fix = format!(
+        "map it to a name this machine resolves and reaches: [webhdfs] host_rewrites = {{ \"{named}\" = \"reachable-host\" }} in your config"
+    );
+    let connect_timeout = settings.http.connect_timeout;
+    let addresses = match tokio::time::timeout(
+        connect_timeout,
+        tokio::net::lookup_host((host.as_str(), port)),
+    )
+    .await
+    {
+        Ok(Ok(found)) => found.collect::<Vec<_>>(),
+        Ok(Err(e)) => {
+            return Check::failed(
+                "datanode",
+                ExitStatus::Service,
+                format!("{shown}: the name does not resolve ({e})"),
+                rewrite_fix,
+            );
+        }
+        Err(_) => {
+            return Check::failed(
+                "datanode",
+                ExitStatus::Service,
+                format!("{shown}: resolving the name timed out"),
+                rewrite_fix,
+            );
+        }
+    };
+    let mut last_error = "no address".to_owned();
+    for address in &addresses {
+        match tokio::time::timeout(connect_timeout, tokio::net::TcpStream::connect(address)).await {
+            Ok(Ok(_)) => {
+                return Check::passed(
+                    "datanode",
+                    format!(
+                        "{shown} resolves to {} and accepts connections",
+                        address.ip()
+                    ),
+                );
+            }
+            Ok(Err(e)) => last_error = e.to_string(),
+            Err(_) => last_error = "connecting timed out".into(),
+        }
+    }
+    Check::failed(
+        "datanode",
+        ExitStatus::Service,
+        format!("{shown}: {last_error}"),
+        rewrite_fix,
+    )
+}
+
+fn clock_check(clocks: &[(&'static str, i64)]) -> Check {
+    let Some((worst, seconds)) = clocks.iter().max_by_key(|(_, s)| s.unsigned_abs()) else {
+        return Check::skipped("clock", "no server answered with a Date header");
+    };
+    let names: Vec<&str> = clocks.iter().map(|(n, _)| *n).collect();
+    let detail = format!(
+        "largest difference {}{seconds}s ({worst}); compared with {}",
+        if *seconds > 0 { "+" } else { "" },
+        names.join(", ")
+    );
+    if seconds.unsigned_abs() > MAX_SKEW.as_secs() {
+        Check::failed(
+            "clock",
+            ExitStatus::JobFailed,
+            detail,
+            "set this machine's clock (timedatectl set-ntp true, or chrony/ntpd); job times and time-based credentials depend on it",
+        )
+    } else {
+        Check::passed("clock", detail)
+    }
+}
+
+/// Prints the checks and returns the exit status: 0 when all passed, else
+/// the first failure's (2 config, 4 a service, 1 anything else).
+fn report(ui: &Ui, checks: &[Check]) -> ExitStatus {
+    let exit = checks
+        .iter()
+        .find_map(|c| match c.outcome {
+            Outcome::Failed(exit) => Some(exit),
+            _ => None,
+        })
+        .unwrap_or(ExitStatus::Success);
+    if ui.is_json() {
+        let items: Vec<Value> = checks
+            .iter()
+            .map(|c| {
+                json!({
+                    "name": c.name,
+                    "status": match c.outcome {
+                        Outcome::Passed => "passed",
+                        Outcome::Failed(_) => "failed",
+                        Outcome::Skipped => "skipped",
+                    },
+                    "detail": c.detail,
+                    "fix": c.fix,
+                })
+            })
+            .collect();
+        ui.json(&json!({
+            "ok": exit == ExitStatus::Success,
+            "checks": items,
+            "exit_code": exit.code(),
+        }));
+        return exit;
+    }
+    let mut out = String::new();
+    for c in checks {
+        let mark = match c.outcome {
+            Outcome::Passed => console::style("✓").green().to_string(),
+            Outcome::Failed(_) => console::style("✗").red().to_string(),
+            Outcome::Skipped => console::style("-").dim().to_string(),
+        };
+        out.push_str(&format!("{mark} {:<13} {}\n", c.name, c.detail));
+        if let Some(fix) = &c.fix {
+            out.push_str(&format!("  {:<13} fix: {fix}\n", ""));
+        }
+    }
+    ui.result(&out);
+    exit
+}

@@ -1,0 +1,179 @@
+//! The job's own output: each real action's launcher stdout and stderr,
+//! read from the NodeManagers while the job runs (`hjob run`, `hjob wait`,
+//! `hjob logs --follow`), and the tail of a failed action's stderr for the
+//! probable cause. It never prints: callers hand the chunks to the reporter.
+
+use std::collections::BTreeMap;
+
+use crate::oozie::{Action, WorkflowJob};
+use crate::yarn::{AmContainer, YarnClient};
+
+/// How much of a log one poll asks for while following.
+pub const FOLLOW_WINDOW: u64 = 64 * 1024;
+
+/// How many lines of a failed action's stderr the probable cause shows.
+pub const STDERR_TAIL_LINES: usize = 20;
+
+/// One of a launcher's two output streams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+impl Stream {
+    /// The NodeManager's name for the log file.
+    pub fn file(self) -> &'static str {
+        match self {
+            Stream::Stdout => "stdout",
+            Stream::Stderr => "stderr",
+        }
+    }
+}
+
+/// New output of one action's stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    pub action: String,
+    pub stream: Stream,
+    pub text: String,
+}
+
+/// The YARN application id of an action (`job_…` ids are MapReduce's name
+/// for the same application).
+fn application_id(action: &Action) -> Option<String> {
+    action
+        .external_app()
+        .map(|app| app.replacen("job_", "application_", 1))
+}
+
+/// Follows every real action's stdout and stderr, handing out each byte
+/// once, however often it is polled.
+#[derive(Debug)]
+pub struct LogFollower {
+    yarn: YarnClient,
+    containers: BTreeMap<String, AmContainer>,
+    seen: BTreeMap<(String, Stream), u64>,
+}
+
+impl LogFollower {
+    /// A follower reading through this ResourceManager.
+    pub fn new(yarn: YarnClient) -> Self {
+        LogFollower {
+            yarn,
+            containers: BTreeMap::new(),
+            seen: BTreeMap::new(),
+        }
+    }
+
+    /// What the job's actions wrote since the last poll, in action order,
+    /// stdout before stderr. Logs not there yet (no application, no
+    /// container, the NodeManager unreachable) are tried again next time.
+    ///
+    /// Cancel-safe: what was read is only marked as seen when it is
+    /// returned, so a poll dropped half-way loses nothing.
+    pub async fn poll(&mut self, job: &WorkflowJob) -> Vec<Chunk> {
+        let mut chunks = Vec::new();
+        let mut seen = Vec::new();
+        for action in job.real_actions() {
+            let Some(app) = application_id(action) else {
+                continue;
+            };
+            if !self.containers.contains_key(&app) {
+                match self.yarn.am_container(&app).await {
+                    Ok(Some(container)) => {
+                        self.containers.insert(app.clone(), container);
+                    }
+                    Ok(None) => continue,
+                    Err(e) => {
+                        tracing::debug!("no AM container for {app} yet: {e:#}");
+                        continue;
+                    }
+                }
+            }
+            let container = &self.containers[&app];
+            for stream in [Stream::Stdout, Stream::Stderr] {
+                let tail = match self
+                    .yarn
+                    .container_log_tail(container, stream.file(), FOLLOW_WINDOW)
+                    .await
+                {
+                    Ok(Some(tail)) => tail,
+                    Ok(None) => continue,
+                    Err(e) => {
+                        tracing::debug!("{} of {app}: {e:#}", stream.file());
+                        continue;
+                    }
+                };
+                let key = (app.clone(), stream);
+                let offset = self.seen.get(&key).copied().unwrap_or(0);
+                let new = tail.after(offset);
+                seen.push((key, tail.total.max(offset)));
+                if !new.is_empty() {
+                    chunks.push(Chunk {
+                        action: action.name.clone(),
+                        stream,
+                        text: new,
+                    });
+                }
+            }
+        }
+        self.seen.extend(seen);
+        chunks
+    }
+}
+
+/// The last `lines` lines of the failed action's stderr, when YARN still
+/// has them; `None` when there is no failed action, or no log.
+pub async fn failed_stderr_tail(
+    yarn: &YarnClient,
+    job: &WorkflowJob,
+    lines: usize,
+) -> Option<String> {
+    let app = application_id(job.failed_action()?)?;
+    let container = match yarn.am_container(&app).await {
+        Ok(c) => c?,
+        Err(e) => {
+            tracing::debug!("no AM container for {app}: {e:#}");
+            return None;
+        }
+    };
+    let tail = match yarn
+        .container_log_tail(&container, Stream::Stderr.file(), FOLLOW_WINDOW)
+        .await
+    {
+        Ok(t) => t?,
+        Err(e) => {
+            tracing::debug!("stderr of {app}: {e:#}");
+            return None;
+        }
+    };
+    last_lines(&tail.text, lines)
+}
+
+/// The last `n` lines of `text` (each ending in a newline), or `None` when
+/// it has no visible content.
+pub fn last_lines(text: &str, n: usize) -> Option<String> {
+    let trimmed = text.trim_end_matches(['\n', '\r']);
+    if trimmed.trim().is_empty() || n == 0 {
+        return None;
+    }
+    let all: Vec<&str> = trimmed.split('\n').collect();
+    let start = all.len().saturating_sub(n);
+    let mut out = all[start..].join("\n");
+    out.push('\n');
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_lines_keeps_the_end() {
+        assert_eq!(last_lines("a\nb\nc\n", 2).as_deref(), Some("b\nc\n"));
+        assert_eq!(last_lines("a\nb", 5).as_deref(), Some("a\nb\n"));
+        assert_eq!(last_lines("\n\n", 5), None);
+        assert_eq!(last_lines("", 5), None);
+    }
+}
