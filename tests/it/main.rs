@@ -8,4 +8,5 @@ mod foundation;
 mod install;
 mod reliability;
 mod render;
+mod trusted;
 mod webhdfs_client;

@@ -1,0 +1,546 @@
+//! The state service as the most trusted part (issue 12): a flood of idle
+//! and slow connections never locks out a read, a change is audited
+//! exactly once or not at all (also across `kill -9`), reads never wait for
+//! a write's fsyncs, the store keeps its mode, every error body is JSON, and
+//! the client reads the state document strictly.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::e2e::text;
+use super::foundation::{StateServer, TOKEN, block_on, request, seed};
+
+fn new_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("seed.json"), seed(9).to_string()).unwrap();
+    std::fs::write(dir.path().join("tokens"), format!("alice:{TOKEN}\n")).unwrap();
+    dir
+}
+
+/// Polls `check` until it holds; panics naming `what` after a minute (a
+/// guard against hanging, not a timing assertion).
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !check() {
+        assert!(Instant::now() < deadline, "never happened: {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// GET + PUT with `If-Match`, changing the message; the acknowledged
+/// version, or `None` when the server did not acknowledge.
+fn write_once(client: &reqwest::Client, url: &str, message: &str) -> Option<u64> {
+    block_on(async {
+        let response = client.get(url).send().await.ok()?;
+        let version = response.headers().get("etag")?.to_str().ok()?.to_owned();
+        let mut doc: Value = response.json().await.ok()?;
+        doc["submission"]["message"] = json!(message);
+        let answer = client
+            .put(url)
+            .bearer_auth(TOKEN)
+            .header("If-Match", version)
+            .json(&doc)
+            .send()
+            .await
+            .ok()?;
+        if answer.status() != 200 {
+            return None;
+        }
+        let doc: Value = answer.json().await.ok()?;
+        doc["version"].as_u64()
+    })
+}
+
+fn store_version(store: &Path) -> u64 {
+    let text = std::fs::read_to_string(store).unwrap();
+    serde_json::from_str::<Value>(&text)
+        .unwrap_or_else(|e| panic!("unparseable store ({e}):\n{text}"))["version"]
+        .as_u64()
+        .unwrap()
+}
+
+fn audit_versions(store: &Path) -> Vec<u64> {
+    let audit = store.with_file_name("state.json.audit.jsonl");
+    std::fs::read_to_string(audit)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap_or_else(|e| panic!("bad audit line ({e}): {l}"))
+                ["version"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect()
+}
+
+/// Files in the store's directory other than the ones a test put there
+/// and the store with its audit log.
+fn stray_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            ![
+                "seed.json",
+                "tokens",
+                "state.json",
+                "state.json.audit.jsonl",
+                "gate",
+            ]
+            .contains(&n.as_str())
+        })
+        .collect()
+}
+
+/// The store and the audit log agree: the store parses, its version is at
+/// least `acknowledged`, the audit has each version from 1 to the store's
+/// exactly once, and no temporary file is left.
+fn check_consistent(dir: &Path, acknowledged: u64, context: &str) -> u64 {
+    let store = dir.join("state.json");
+    let version = store_version(&store);
+    assert!(
+        version >= acknowledged,
+        "{context}: store at {version}, but {acknowledged} was acknowledged"
+    );
+    let audit = audit_versions(&store);
+    let expected: Vec<u64> = (1..=version).collect();
+    assert_eq!(audit, expected, "{context}: audit versions");
+    assert_eq!(
+        stray_files(dir),
+        Vec::<String>::new(),
+        "{context}: leftovers"
+    );
+    version
+}
+
+#[test]
+fn every_error_body_is_json() {
+    let server = StateServer::start(&[]);
+    for (method, path, status) in [
+        ("GET", "/nope", 404),
+        ("GET", "/v1/state/extra", 404),
+        ("DELETE", "/v1/state", 405),
+        ("POST", "/v1/audit", 405),
+        ("PUT", "/healthz", 405),
+        ("GET", "/v1/audit?limit=abc", 400),
+        ("GET", "/v1/audit?limit=-1", 400),
+    ] {
+        let (got, headers, body) = request(method, &format!("{}{path}", server.url), &[], None);
+        assert_eq!(got, status, "{method} {path}: {body}");
+        assert_eq!(
+            headers["content-type"], "application/json",
+            "{method} {path}"
+        );
+        let doc: Value = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("{method} {path}: not JSON ({e}): {body}"));
+        assert!(
+            doc["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{doc}"
+        );
+    }
+    let (status, _, body) = request(
+        "GET",
+        &format!("{}/v1/audit?limit=5", server.url),
+        &[],
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_store_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    let server = StateServer::start(&[]);
+    assert_eq!(mode(&server.store()), 0o644, "a new store");
+    let url = format!("{}/v1/state", server.url);
+    assert!(write_once(&reqwest::Client::new(), &url, "one").is_some());
+    assert_eq!(mode(&server.store()), 0o644, "after a write");
+    drop(server);
+
+    let server = StateServer::start(&["--store-mode", "640"]);
+    let url = format!("{}/v1/state", server.url);
+    assert!(write_once(&reqwest::Client::new(), &url, "two").is_some());
+    assert_eq!(mode(&server.store()), 0o640);
+    drop(server);
+
+    let out = super::foundation::hjob(Path::new("/nonexistent"))
+        .args([
+            "state-server",
+            "--store",
+            "/nonexistent/s.json",
+            "--store-mode",
+            "9z",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--store-mode"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_change_whose_audit_line_cannot_be_written_is_not_applied() {
+    let dir = new_dir();
+    let server = StateServer::start_in(dir, &[]);
+    let url = format!("{}/v1/state", server.url);
+    let client = reqwest::Client::new();
+    assert_eq!(write_once(&client, &url, "audited"), Some(2));
+    // The audit log becomes unwritable (a directory where the file was; no
+    // permission trick, since tests may run as root).
+    let audit = server.store().with_file_name("state.json.audit.jsonl");
+    let saved = std::fs::read(&audit).unwrap();
+    std::fs::remove_file(&audit).unwrap();
+    std::fs::create_dir(&audit).unwrap();
+    let (status, _, body) = request("GET", &url, &[], None);
+    assert_eq!(status, 200);
+    let mut doc: Value = serde_json::from_str(&body).unwrap();
+    doc["submission"]["enabled"] = json!(false);
+    let (status, _, body) = request(
+        "PUT",
+        &url,
+        &[
+            ("authorization", &format!("Bearer {TOKEN}")),
+            ("if-match", "\"2\""),
+        ],
+        Some(doc.to_string()),
+    );
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("not applied"), "{body}");
+    // Neither in memory nor on disk.
+    assert_eq!(store_version(&server.store()), 2);
+    let (_, headers, body) = request("GET", &url, &[], None);
+    assert_eq!(headers["etag"], "\"2\"");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["submission"]["enabled"],
+        true
+    );
+    // Nor after a restart.
+    let mut server = server;
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    std::fs::remove_dir(&audit).unwrap();
+    std::fs::write(&audit, saved).unwrap();
+    let dir = std::mem::replace(&mut server.dir, tempfile::tempdir().unwrap());
+    let server = StateServer::start_in(dir, &[]);
+    let (_, headers, body) = request("GET", &format!("{}/v1/state", server.url), &[], None);
+    assert_eq!(headers["etag"], "\"2\"", "{body}");
+    check_consistent(server.dir.path(), 2, "after the restart");
+}
+
+#[test]
+fn thirty_kill_9s_under_concurrent_writers_lose_nothing_and_audit_each_version_once() {
+    let mut dir = Some(new_dir());
+    let mut seed_rng = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("kill schedule seed {seed_rng}");
+    let mut random = move |below: u64| {
+        seed_rng ^= seed_rng << 13;
+        seed_rng ^= seed_rng >> 7;
+        seed_rng ^= seed_rng << 17;
+        seed_rng % below
+    };
+    let acknowledged = Arc::new(AtomicU64::new(1));
+    let mut kills = 0;
+    for round in 0..30 {
+        let server = StateServer::start_in(dir.take().unwrap(), &[]);
+        // After each restart (the reconcile runs at startup).
+        let before = check_consistent(
+            server.dir.path(),
+            acknowledged.load(Ordering::SeqCst),
+            &format!("round {round}, after the restart"),
+        );
+        let url = format!("{}/v1/state", server.url);
+        let stop = Arc::new(AtomicBool::new(false));
+        let writers: Vec<_> = (0..3)
+            .map(|w| {
+                let (url, stop, acknowledged) = (url.clone(), stop.clone(), acknowledged.clone());
+                std::thread::spawn(move || {
+                    let client = reqwest::Client::new();
+                    let mut i = 0;
+                    while !stop.load(Ordering::SeqCst) {
+                        if let Some(v) = write_once(&client, &url, &format!("w{w} {i}")) {
+                            acknowledged.fetch_max(v, Ordering::SeqCst);
+                        }
+                        i += 1;
+                    }
+                })
+            })
+            .collect();
+        // Kill once writes are under way, at a random point after that.
+        eventually(&format!("round {round}: a write"), || {
+            acknowledged.load(Ordering::SeqCst) > before
+        });
+        std::thread::sleep(Duration::from_micros(random(30_000)));
+        let mut server = server;
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+        kills += 1;
+        stop.store(true, Ordering::SeqCst);
+        for w in writers {
+            w.join().unwrap();
+        }
+        dir = Some(std::mem::replace(
+            &mut server.dir,
+            tempfile::tempdir().unwrap(),
+        ));
+    }
+    let server = StateServer::start_in(dir.take().unwrap(), &[]);
+    let last = check_consistent(
+        server.dir.path(),
+        acknowledged.load(Ordering::SeqCst),
+        "after the last restart",
+    );
+    assert_eq!(kills, 30);
+    assert!(last > 30, "writes happened in every round: {last}");
+    let (_, _, body) = request(
+        "GET",
+        &format!("{}/v1/audit?limit=10000", server.url),
+        &[],
+        None,
+    );
+    let entries = serde_json::from_str::<Value>(&body).unwrap()["entries"]
+        .as_array()
+        .unwrap()
+        .len() as u64;
+    assert_eq!(entries, last);
+}
+
+#[test]
+fn reads_are_answered_while_a_write_is_inside_its_fsync() {
+    let dir = new_dir();
+    // Each fsync waits while this file exists (a test-only hook).
+    let gate = dir.path().join("gate");
+    let gate_env = gate.to_string_lossy().into_owned();
+    let server = StateServer::start_with(
+        dir,
+        &[],
+        &[],
+        &[("HJOB_STATE_SERVER_FSYNC_GATE", &gate_env)],
+    );
+    let url = format!("{}/v1/state", server.url);
+    let (_, _, body) = request("GET", &url, &[], None);
+    let mut doc: Value = serde_json::from_str(&body).unwrap();
+    doc["submission"]["enabled"] = json!(false);
+    // Close the gate: every fsync now waits until the test opens it.
+    std::fs::write(&gate, "").unwrap();
+    let done = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (url, done, doc) = (url.clone(), done.clone(), doc.clone());
+        std::thread::spawn(move || {
+            let out = request(
+                "PUT",
+                &url,
+                &[
+                    ("authorization", &format!("Bearer {TOKEN}")),
+                    ("if-match", "\"1\""),
+                ],
+                Some(doc.to_string()),
+            );
+            done.store(true, Ordering::SeqCst);
+            out
+        })
+    };
+    // The write's audit line is on its way to disk: it is inside an fsync.
+    let audit = server.store().with_file_name("state.json.audit.jsonl");
+    eventually("the write's audit line", || {
+        std::fs::read_to_string(&audit).is_ok_and(|t| t.contains("\"version\":2"))
+    });
+    for _ in 0..20 {
+        let (status, headers, body) = request("GET", &url, &[], None);
+        assert_eq!(status, 200);
+        assert_eq!(
+            headers["etag"], "\"1\"",
+            "the old document until durable: {body}"
+        );
+        let (status, _, _) = request("GET", &format!("{}/healthz", server.url), &[], None);
+        assert_eq!(status, 200);
+        // Not shown before it is applied.
+        let (_, _, body) = request("GET", &format!("{}/v1/audit", server.url), &[], None);
+        assert!(!body.contains("\"version\":2"), "{body}");
+    }
+    assert!(
+        !done.load(Ordering::SeqCst),
+        "the write is still held at the gate"
+    );
+    std::fs::remove_file(&gate).unwrap();
+    let (status, _, body) = writer.join().unwrap();
+    assert_eq!(status, 200, "{body}");
+    let (_, headers, _) = request("GET", &url, &[], None);
+    assert_eq!(headers["etag"], "\"2\"");
+}
+
+#[test]
+fn the_access_log_is_off_by_default_and_plain_text_when_on() {
+    let quiet = StateServer::start(&[]);
+    let (status, _, _) = request("GET", &format!("{}/healthz", quiet.url), &[], None);
+    assert_eq!(status, 200);
+    let logged = StateServer::start(&["--access-log"]);
+    let (status, _, _) = request("GET", &format!("{}/healthz", logged.url), &[], None);
+    assert_eq!(status, 200);
+    eventually("the access line", || {
+        logged.log.lock().unwrap().contains("GET /healthz 200")
+    });
+    let log = logged.log.lock().unwrap().clone();
+    assert!(
+        !log.contains('\u{1b}'),
+        "no colour codes in a pipe: {log:?}"
+    );
+    // Stop the quiet one so its stderr is complete.
+    let mut quiet = quiet;
+    quiet.child.kill().unwrap();
+    quiet.child.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    let log = quiet.log.lock().unwrap().clone();
+    assert!(!log.contains("GET /healthz"), "{log}");
+}
+
+/// Opens `idle` connections that send nothing and `slow` that send part of
+/// a request head and then one byte now and then, and holds them.
+struct Flood {
+    sockets: Vec<TcpStream>,
+    stop: Arc<AtomicBool>,
+    dripper: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Flood {
+    fn open(addr: &str, idle: usize, slow: usize) -> Flood {
+        let mut sockets = Vec::new();
+        for _ in 0..idle {
+            sockets.push(TcpStream::connect(addr).unwrap());
+        }
+        let mut drips = Vec::new();
+        for _ in 0..slow {
+            let mut s = TcpStream::connect(addr).unwrap();
+            let _ = s.write_all(b"GET /v1/state HTTP/1.1\r\nHost: x\r\n");
+            drips.push(s);
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let dripper = std::thread::spawn(move || {
+            while !flag.load(Ordering::SeqCst) {
+                for s in &mut drips {
+                    let _ = s.write_all(b"X");
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        });
+        Flood {
+            sockets,
+            stop,
+            dripper: Some(dripper),
+        }
+    }
+}
+
+impl Drop for Flood {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(d) = self.dripper.take() {
+            let _ = d.join();
+        }
+        self.sockets.clear();
+    }
+}
+
+/// A plain GET on a fresh connection: the status, or the error.
+fn get_status(addr: &str) -> Result<u16, String> {
+    let mut s = TcpStream::connect(addr).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(20)))
+        .map_err(|e| e.to_string())?;
+    s.write_all(b"GET /v1/state HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .map_err(|e| e.to_string())?;
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).map_err(|e| e.to_string())?;
+    let answer = String::from_utf8_lossy(&answer);
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| format!("no status line: {answer:?}"))
+}
+
+#[test]
+fn two_thousand_idle_and_two_hundred_slow_connections_never_lock_out_a_read() {
+    // This process holds 2,200 sockets.
+    hjob::state_server::raise_file_limit();
+    // The server gets the common default of 1,024 files, soft and hard, as
+    // on the machine where 1,100 idle sockets took it offline.
+    let server = StateServer::start_with(
+        new_dir(),
+        &[],
+        &["prlimit", "--nofile=1024:1024", "--"],
+        &[],
+    );
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    let flood = Flood::open(&addr, 2000, 200);
+    let mut failed = Vec::new();
+    for _ in 0..20 {
+        match get_status(&addr) {
+            Ok(200) => {}
+            other => failed.push(other),
+        }
+    }
+    assert!(failed.is_empty(), "failed GETs: {failed:?}");
+    // The oldest idle connections were the ones closed.
+    let mut first = flood.sockets[0].try_clone().unwrap();
+    first
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut buf = [0u8; 1];
+    assert!(
+        matches!(first.read(&mut buf), Ok(0) | Err(_)),
+        "the oldest idle connection was closed"
+    );
+    drop(flood);
+}
+
+#[test]
+fn slow_and_idle_connections_time_out() {
+    let server = StateServer::start(&["--read-timeout", "200ms", "--idle-timeout", "300ms"]);
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    let read_closed = |s: &mut TcpStream| {
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut buf = Vec::new();
+        // Returns once the server closes (whatever it sent first).
+        let _ = s.read_to_end(&mut buf);
+        String::from_utf8_lossy(&buf).into_owned()
+    };
+    // A head that never ends.
+    let mut slow = TcpStream::connect(&addr).unwrap();
+    slow.write_all(b"GET /v1/state HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let answer = read_closed(&mut slow);
+    assert!(!answer.contains("200 OK"), "{answer}");
+    // A kept-alive connection after one answer.
+    let mut idle = TcpStream::connect(&addr).unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let answer = read_closed(&mut idle);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // A body that never arrives: 408, as JSON.
+    let mut body = TcpStream::connect(&addr).unwrap();
+    body.write_all(
+        format!(
+            "PUT /v1/state HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\nIf-Match: \"1\"\r\nContent-Length: 100\r\n\r\n{{"
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let answer = read_closed(&mut body);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("{\"error\""), "{answer}");
+}
