@@ -250,7 +250,11 @@ async fn put_state(State(store): State<Arc<Store>>, request: Request) -> Respons
             );
         }
     };
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
+    // Strictly: a duplicate key would otherwise be read as its last value.
+    let parsed = std::str::from_utf8(&body)
+        .map_err(|e| format!("not UTF-8 ({e})"))
+        .and_then(|t| crate::state::parse_json_strict(t).map_err(|e| e.to_string()));
+    let value: serde_json::Value = match parsed {
         Ok(v) => v,
         Err(e) => {
             return error(

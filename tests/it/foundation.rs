@@ -839,13 +839,13 @@ fn the_state_server_never_buffers_an_oversized_or_unauthenticated_body() {
 
 /// A stand-in for every cluster service (Oozie, WebHDFS, YARN): answers 503
 /// to anything and records `METHOD path` of each request.
-struct Recorder {
-    url: String,
+pub(super) struct Recorder {
+    pub(super) url: String,
     seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Recorder {
-    fn start() -> Recorder {
+    pub(super) fn start() -> Recorder {
         let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let log = seen.clone();
         let url = serve(
@@ -861,7 +861,7 @@ impl Recorder {
         Recorder { url, seen }
     }
 
-    fn seen(&self) -> Vec<String> {
+    pub(super) fn seen(&self) -> Vec<String> {
         self.seen.lock().unwrap().clone()
     }
 }

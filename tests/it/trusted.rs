@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::e2e::text;
-use super::foundation::{StateServer, TOKEN, block_on, request, seed};
+use super::foundation::{Recorder, StateServer, TOKEN, block_on, request, seed};
 
 fn new_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -543,4 +543,127 @@ fn slow_and_idle_connections_time_out() {
     let answer = read_closed(&mut body);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("{\"error\""), "{answer}");
+}
+
+/// A state document routing to `recorder`, as JSON text.
+fn document_for(recorder: &Recorder) -> String {
+    let mut doc = seed(9);
+    doc["clusters"]["pug"] = json!({
+        "oozie_url": format!("{}/oozie", recorder.url),
+        "webhdfs_url": format!("{}/webhdfs/v1", recorder.url),
+        "name_node": "hdfs://127.0.0.1:8020",
+        "job_tracker": "127.0.0.1:8032",
+        "yarn_url": recorder.url,
+    });
+    doc.to_string()
+}
+
+/// `hjob run shell -- true` against a state service at `state_url`, with
+/// fast settings.
+fn run_against(state_url: &str) -> std::process::Output {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("fast.toml");
+    std::fs::write(
+        &config,
+        "[http]\ntimeout = \"5s\"\nbackoff_initial = \"10ms\"\nretries = 1\nstate_deadline = \"10s\"\n",
+    )
+    .unwrap();
+    super::foundation::hjob(home.path())
+        .env("HJOB_STATE_URL", state_url)
+        .env("HJOB_CONFIG", &config)
+        .args(["run", "shell", "--", "true"])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_duplicate_key_or_non_utf8_state_document_exits_4_and_submits_nothing() {
+    let recorder = Recorder::start();
+    let good = document_for(&recorder);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "enabled twice",
+            good.replace(r#""enabled":true"#, r#""enabled":false,"enabled":true"#)
+                .into_bytes(),
+            "\"enabled\" appears twice",
+        ),
+        (
+            "a cluster URL twice",
+            good.replacen(
+                r#""job_tracker""#,
+                &format!(r#""oozie_url":"{}/oozie","job_tracker""#, recorder.url),
+                1,
+            )
+            .into_bytes(),
+            "\"oozie_url\" appears twice",
+        ),
+        (
+            "invalid UTF-8",
+            good.replace(r#""pug""#, "\"pu\u{1}g\"")
+                .into_bytes()
+                .into_iter()
+                .map(|b| if b == 1 { 0xff } else { b })
+                .collect(),
+            "not UTF-8",
+        ),
+    ];
+    assert!(String::from_utf8_lossy(&cases[0].1).contains(r#""enabled":false,"enabled":true"#));
+    for (what, body, expect) in cases {
+        let url = super::foundation::serve(axum::Router::new().route(
+            "/v1/state",
+            axum::routing::get(move || {
+                let body = body.clone();
+                async move { ([("content-type", "application/json")], body) }
+            }),
+        ));
+        let out = run_against(&url);
+        assert_eq!(out.status.code(), Some(4), "{what}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(expect),
+            "{what}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(
+            recorder.seen(),
+            Vec::<String>::new(),
+            "{what}: no cluster call"
+        );
+    }
+}
+
+#[test]
+fn an_endless_state_answer_is_cut_at_1_mib_and_exits_4() {
+    let recorder = Recorder::start();
+    let sent = Arc::new(AtomicU64::new(0));
+    let counter = sent.clone();
+    let url = super::foundation::serve(axum::Router::new().route(
+        "/v1/state",
+        axum::routing::get(move || {
+            let counter = counter.clone();
+            async move {
+                // A valid start, then spaces for ever, with no length.
+                let start = futures_util::stream::once(async {
+                    Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"{\"version\":1,"))
+                });
+                let spaces = futures_util::stream::repeat_with(move || {
+                    counter.fetch_add(64 * 1024, Ordering::SeqCst);
+                    Ok(bytes::Bytes::from(vec![b' '; 64 * 1024]))
+                });
+                use futures_util::StreamExt as _;
+                axum::body::Body::from_stream(start.chain(spaces))
+            }
+        }),
+    ));
+    let out = run_against(&url);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("larger than 1024 KiB"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(recorder.seen(), Vec::<String>::new(), "no cluster call");
+    // hjob stopped reading: what the server got out is 1 MiB plus what
+    // the sockets buffer, not an unbounded amount.
+    let sent = sent.load(Ordering::SeqCst);
+    assert!(sent < 64 * 1024 * 1024, "{sent} bytes were produced");
 }
