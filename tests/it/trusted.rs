@@ -13,7 +13,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::e2e::text;
+use hjob_sandbox::Service;
+
+use super::e2e::{World, json_doc, text};
 use super::foundation::{Recorder, StateServer, TOKEN, block_on, request, seed};
 
 fn new_dir() -> tempfile::TempDir {
@@ -666,4 +668,112 @@ fn an_endless_state_answer_is_cut_at_1_mib_and_exits_4() {
     // the sockets buffer, not an unbounded amount.
     let sent = sent.load(Ordering::SeqCst);
     assert!(sent < 64 * 1024 * 1024, "{sent} bytes were produced");
+}
+
+fn oozie_posts(world: &World) -> usize {
+    world
+        .sandbox
+        .requests(Service::Oozie)
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .count()
+}
+
+#[test]
+fn a_lost_submit_answer_never_makes_a_second_job_whatever_the_name() {
+    let long: String = "n".repeat(250) + ";=& é";
+    let names = [
+        "semi;colon",
+        "a=b",
+        "x&y=z;w",
+        "with spaces",
+        "ünïcødé 名前 🚀",
+        long.as_str(),
+    ];
+    for name in names {
+        for resets in 1..=3 {
+            let world = World::new();
+            world.sandbox.reset_after_submit(resets);
+            let out = world.run(&[
+                "run", "shell", "--name", name, "--output", "json", "--", "true",
+            ]);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{name:?} x{resets}: {}",
+                text(&out.stderr)
+            );
+            let doc = json_doc(&out);
+            assert_eq!(doc["status"], "SUCCEEDED", "{name:?} x{resets}: {doc}");
+            let jobs = world.oozie_jobs("alpha");
+            assert_eq!(jobs.len(), 1, "{name:?} x{resets}: {jobs:?}");
+            assert_eq!(jobs[0]["id"], doc["id"]);
+            assert_eq!(jobs[0]["name"], name, "{jobs:?}");
+            // Found by its submission id: one POST, never resent.
+            assert_eq!(oozie_posts(&world), 1, "{name:?} x{resets}");
+        }
+    }
+}
+
+/// `hjob run` with its stderr collected as it comes.
+fn spawn_run(world: &World, args: &[&str]) -> (std::process::Child, Arc<std::sync::Mutex<String>>) {
+    let mut child = world
+        .hjob()
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = Arc::new(std::sync::Mutex::new(String::new()));
+    let sink = log.clone();
+    let pipe = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        use std::io::BufRead as _;
+        for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+            let mut s = sink.lock().unwrap();
+            s.push_str(&line);
+            s.push('\n');
+        }
+    });
+    (child, log)
+}
+
+#[test]
+fn an_oozie_outage_at_the_moment_of_submit_is_ridden_out() {
+    for outage in ["down", "503"] {
+        let world = World::new();
+        match outage {
+            "down" => world.sandbox.service_down(Service::Oozie, true),
+            _ => world.sandbox.fail_next(Service::Oozie, 1_000_000),
+        }
+        let (child, log) = spawn_run(&world, &["run", "shell", "--output", "json", "--", "true"]);
+        eventually("the retry line", || {
+            log.lock()
+                .unwrap()
+                .contains("Oozie did not take the submission")
+        });
+        // The 5-second outage, scaled down; the default window is 60 s.
+        std::thread::sleep(Duration::from_millis(500));
+        world.sandbox.clear_faults();
+        let out = child.wait_with_output().unwrap();
+        let stderr = log.lock().unwrap().clone();
+        assert_eq!(out.status.code(), Some(0), "{outage}: {stderr}");
+        assert_eq!(json_doc(&out)["status"], "SUCCEEDED");
+        assert_eq!(world.oozie_jobs("alpha").len(), 1, "{outage}");
+        assert_eq!(
+            stderr.matches("Oozie did not take the submission").count(),
+            1,
+            "one line per outage: {stderr}"
+        );
+    }
+    // Past `[http] submit_outage_limit`: exit 4, nothing made.
+    let world = World::new();
+    world.configure(
+        "[http]\ntimeout = \"5s\"\nbackoff_initial = \"10ms\"\nbackoff_max = \"50ms\"\nsubmit_outage_limit = \"300ms\"\n",
+    );
+    world.sandbox.service_down(Service::Oozie, true);
+    let out = world.run(&["run", "shell", "--", "true"]);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    world.sandbox.clear_faults();
+    assert_eq!(world.oozie_jobs("alpha").len(), 0);
 }
