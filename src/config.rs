@@ -498,7 +498,11 @@ impl Merged {
 
         let mut front = Vec::new();
         match &self.state_url {
-            Some(url) => front.push(("state_url".into(), url.value.clone(), url.source.clone())),
+            Some(url) => front.push((
+                "state_url".into(),
+                crate::http::redact_url(&url.value),
+                url.source.clone(),
+            )),
             None => front.push(("state_url".into(), "(not set)".into(), Source::Default)),
         }
         front.push(("user".into(), user.value.clone(), user.source.clone()));
@@ -539,9 +543,14 @@ impl Merged {
                 ("hive2_jdbc_url", &o.hive2_jdbc_url),
             ] {
                 if let Some(value) = value {
+                    let value = if field.ends_with("_url") && field != "hive2_jdbc_url" {
+                        crate::http::redact_url(value)
+                    } else {
+                        value.clone()
+                    };
                     shown.push((
                         format!("clusters.{name}.{field}"),
-                        value.clone(),
+                        value,
                         cluster.source.clone(),
                     ));
                 }

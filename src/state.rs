@@ -276,6 +276,28 @@ impl StateDocument {
     pub fn active(&self) -> Option<&Cluster> {
         self.clusters.get(&self.active_cluster)
     }
+
+    /// The document as shown to people: every cluster's URLs without
+    /// credentials (see [`Cluster::redacted`]).
+    pub fn redacted(&self) -> StateDocument {
+        let mut doc = self.clone();
+        for cluster in doc.clusters.values_mut() {
+            *cluster = cluster.redacted();
+        }
+        doc
+    }
+}
+
+impl Cluster {
+    /// The entry as shown to people: `user:password@` and secret query
+    /// parameters taken out of its URLs ([`redact_url`]).
+    pub fn redacted(&self) -> Cluster {
+        let mut c = self.clone();
+        c.oozie_url = redact_url(&c.oozie_url);
+        c.webhdfs_url = redact_url(&c.webhdfs_url);
+        c.yarn_url = c.yarn_url.as_deref().map(redact_url);
+        c
+    }
 }
 
 fn check_http_url(url: &str) -> Result<(), String> {

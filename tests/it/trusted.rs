@@ -777,3 +777,85 @@ fn an_oozie_outage_at_the_moment_of_submit_is_ridden_out() {
     world.sandbox.clear_faults();
     assert_eq!(world.oozie_jobs("alpha").len(), 0);
 }
+
+#[test]
+fn passwords_in_urls_are_never_shown() {
+    let world = World::new();
+    let out = world.run(&["cluster", "--output", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let oozie = json_doc(&out)["cluster"]["oozie_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let with_password = oozie.replacen("http://", "http://bob:s3cret-oozie@", 1);
+    let state = world
+        .sandbox
+        .state_url()
+        .replacen("http://", "http://carol:s3cret-state@", 1);
+    world.configure(&format!(
+        "[http]\ntimeout = \"5s\"\nbackoff_initial = \"10ms\"\nbackoff_max = \"50ms\"\nsubmit_outage_limit = \"200ms\"\n\
+         [wait]\npoll_initial = \"20ms\"\npoll_max = \"100ms\"\n\
+         [clusters.alpha]\noozie_url = \"{with_password}\"\n"
+    ));
+    let hjob = |args: &[&str]| {
+        world
+            .hjob()
+            .env("HJOB_STATE_URL", &state)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let check = |what: &str, out: &std::process::Output| {
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(!all.contains("s3cret"), "{what} shows a password:\n{all}");
+    };
+    for args in [
+        &["config", "show"][..],
+        &["config", "show", "--output", "json"],
+        &["cluster"],
+        &["cluster", "--output", "json"],
+        &["admin", "status"],
+    ] {
+        let out = hjob(args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        check(&format!("{args:?}"), &out);
+    }
+    // The redacted URL is still shown, with its host.
+    let out = hjob(&["cluster", "--output", "json"]);
+    assert_eq!(
+        json_doc(&out)["cluster"]["oozie_url"].as_str().unwrap(),
+        oozie
+    );
+    let out = hjob(&["run", "shell", "--", "true"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    check("run", &out);
+    assert!(
+        text(&out.stdout).contains("oozie: http://127.0.0.1"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = hjob(&["run", "shell", "--output", "json", "--", "true"]);
+    check("run --output json", &out);
+    let doc = json_doc(&out);
+    let id = doc["id"].as_str().unwrap().to_owned();
+    assert!(
+        doc["oozie_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1"),
+        "{doc}"
+    );
+    for args in [
+        &["status", id.as_str()][..],
+        &["status", &id, "--output", "json"],
+    ] {
+        let out = hjob(args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        check(&format!("{args:?}"), &out);
+    }
+    // And in errors.
+    world.sandbox.service_down(Service::Oozie, true);
+    let out = hjob(&["run", "shell", "--", "true"]);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    check("an error", &out);
+}
