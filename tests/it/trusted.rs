@@ -859,3 +859,119 @@ fn passwords_in_urls_are_never_shown() {
     assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
     check("an error", &out);
 }
+
+/// WebHDFS calls of the test itself (as the user `alice`).
+fn webhdfs(
+    world: &World,
+    method: &str,
+    path: &str,
+    op: &str,
+    body: Option<Vec<u8>>,
+) -> (u16, String) {
+    let base = world.sandbox.cluster("alpha").webhdfs_url();
+    block_on(async {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let url = format!("{base}{path}?op={op}&user.name=alice&overwrite=true");
+        let response = client
+            .request(method.parse().unwrap(), &url)
+            .send()
+            .await
+            .unwrap();
+        let response = match (response.status().as_u16(), body) {
+            (307, Some(body)) => {
+                let location = response.headers()["location"].to_str().unwrap().to_owned();
+                client.put(location).body(body).send().await.unwrap()
+            }
+            _ => response,
+        };
+        (response.status().as_u16(), response.text().await.unwrap())
+    })
+}
+
+#[test]
+fn uploads_left_by_killed_clients_are_removed_and_never_reused() {
+    use sha2::Digest as _;
+    let world = World::new();
+    let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let local = super::e2e::write_file(world.home.path(), "data.bin", &data);
+    let sha = hex::encode(sha2::Sha256::digest(&data));
+    let dir = format!("/user/alice/.hjob/cache/{sha}");
+    let host = rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned();
+    // What three clients killed mid-upload on this machine left (their
+    // processes are gone), one still uploading here (this process), and
+    // one from another machine.
+    let dead: Vec<u32> = (0..3)
+        .map(|_| {
+            let mut child = std::process::Command::new("true").spawn().unwrap();
+            let pid = child.id();
+            child.wait().unwrap();
+            pid
+        })
+        .collect();
+    let mut leftovers = Vec::new();
+    for (n, pid) in dead.iter().enumerate() {
+        leftovers.push(format!(".data.bin.hjob-upload.{pid}.{n}.{host}"));
+    }
+    let alive = format!(".data.bin.hjob-upload.{}.7.{host}", std::process::id());
+    let remote = ".data.bin.hjob-upload.1.8.another-host.example.com".to_owned();
+    for name in leftovers.iter().chain([&alive, &remote]) {
+        let (status, body) = webhdfs(
+            &world,
+            "PUT",
+            &format!("{dir}/{name}"),
+            "CREATE",
+            Some(data[..1000].to_vec()),
+        );
+        assert_eq!(status, 201, "{body}");
+    }
+    let out = world.run(&[
+        "run",
+        "shell",
+        "--file",
+        local.to_str().unwrap(),
+        "--detach",
+        "--output",
+        "json",
+        "--",
+        "true",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // A full upload, not one of the partial copies.
+    assert_eq!(
+        json_doc(&out)["uploaded_bytes"],
+        data.len() as u64,
+        "{}",
+        text(&out.stdout)
+    );
+    let (status, listing) = webhdfs(&world, "GET", &dir, "LISTSTATUS", None);
+    assert_eq!(status, 200, "{listing}");
+    let listing: Value = serde_json::from_str(&listing).unwrap();
+    let mut names: Vec<(String, u64)> = listing["FileStatuses"]["FileStatus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["pathSuffix"].as_str().unwrap().to_owned(),
+                e["length"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    names.sort();
+    let mut expected = vec![
+        (alive.clone(), 1000),
+        (remote.clone(), 1000),
+        ("data.bin".to_owned(), data.len() as u64),
+    ];
+    expected.sort();
+    assert_eq!(
+        names, expected,
+        "the dead clients' uploads are gone, the rest kept"
+    );
+}
