@@ -59,6 +59,12 @@ fn write_once(client: &reqwest::Client, url: &str, message: &str) -> Option<u64>
     })
 }
 
+/// A reqwest client (hjob's reqwest has no default TLS provider).
+fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 fn store_version(store: &Path) -> u64 {
     let text = std::fs::read_to_string(store).unwrap();
     serde_json::from_str::<Value>(&text)
@@ -163,13 +169,13 @@ fn the_store_keeps_its_mode() {
     let server = StateServer::start(&[]);
     assert_eq!(mode(&server.store()), 0o644, "a new store");
     let url = format!("{}/v1/state", server.url);
-    assert!(write_once(&reqwest::Client::new(), &url, "one").is_some());
+    assert!(write_once(&client(), &url, "one").is_some());
     assert_eq!(mode(&server.store()), 0o644, "after a write");
     drop(server);
 
     let server = StateServer::start(&["--store-mode", "640"]);
     let url = format!("{}/v1/state", server.url);
-    assert!(write_once(&reqwest::Client::new(), &url, "two").is_some());
+    assert!(write_once(&client(), &url, "two").is_some());
     assert_eq!(mode(&server.store()), 0o640);
     drop(server);
 
@@ -196,7 +202,7 @@ fn a_change_whose_audit_line_cannot_be_written_is_not_applied() {
     let dir = new_dir();
     let server = StateServer::start_in(dir, &[]);
     let url = format!("{}/v1/state", server.url);
-    let client = reqwest::Client::new();
+    let client = client();
     assert_eq!(write_once(&client, &url, "audited"), Some(2));
     // The audit log becomes unwritable (a directory where the file was; no
     // permission trick, since tests may run as root).
@@ -248,7 +254,7 @@ fn thirty_kill_9s_under_concurrent_writers_lose_nothing_and_audit_each_version_o
         .unwrap()
         .as_nanos() as u64
         | 1;
-    eprintln!("kill schedule seed {seed_rng}");
+    let seed = seed_rng;
     let mut random = move |below: u64| {
         seed_rng ^= seed_rng << 13;
         seed_rng ^= seed_rng >> 7;
@@ -263,7 +269,7 @@ fn thirty_kill_9s_under_concurrent_writers_lose_nothing_and_audit_each_version_o
         let before = check_consistent(
             server.dir.path(),
             acknowledged.load(Ordering::SeqCst),
-            &format!("round {round}, after the restart"),
+            &format!("seed {seed}, round {round}, after the restart"),
         );
         let url = format!("{}/v1/state", server.url);
         let stop = Arc::new(AtomicBool::new(false));
@@ -271,7 +277,7 @@ fn thirty_kill_9s_under_concurrent_writers_lose_nothing_and_audit_each_version_o
             .map(|w| {
                 let (url, stop, acknowledged) = (url.clone(), stop.clone(), acknowledged.clone());
                 std::thread::spawn(move || {
-                    let client = reqwest::Client::new();
+                    let client = client();
                     let mut i = 0;
                     while !stop.load(Ordering::SeqCst) {
                         if let Some(v) = write_once(&client, &url, &format!("w{w} {i}")) {
@@ -870,6 +876,7 @@ fn webhdfs(
 ) -> (u16, String) {
     let base = world.sandbox.cluster("alpha").webhdfs_url();
     block_on(async {
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -973,5 +980,98 @@ fn uploads_left_by_killed_clients_are_removed_and_never_reused() {
     assert_eq!(
         names, expected,
         "the dead clients' uploads are gone, the rest kept"
+    );
+}
+
+/// Latency percentiles of `samples`, in milliseconds.
+fn percentiles(mut samples: Vec<Duration>) -> String {
+    samples.sort();
+    let at = |q: f64| {
+        let i = ((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1;
+        samples[i].as_secs_f64() * 1000.0
+    };
+    format!(
+        "n={} p50={:.2}ms p90={:.2}ms p99={:.2}ms max={:.2}ms",
+        samples.len(),
+        at(0.5),
+        at(0.9),
+        at(0.99),
+        at(1.0)
+    )
+}
+
+/// The bar figures, measured (not asserted: timing goals belong in
+/// benchmarks). Run by `scripts/state-bars.sh`.
+#[test]
+#[ignore = "a benchmark: scripts/state-bars.sh"]
+#[allow(clippy::print_stdout)] // a benchmark prints its figures
+fn bars() {
+    hjob::state_server::raise_file_limit();
+    // 1. 2,000 idle + 200 slow connections, the server at 1,024 files.
+    let server = StateServer::start_with(
+        new_dir(),
+        &[],
+        &["prlimit", "--nofile=1024:1024", "--"],
+        &[],
+    );
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    let flood = Flood::open(&addr, 2000, 200);
+    let mut samples = Vec::new();
+    let mut failed = 0;
+    for _ in 0..500 {
+        let started = Instant::now();
+        match get_status(&addr) {
+            Ok(200) => samples.push(started.elapsed()),
+            _ => failed += 1,
+        }
+    }
+    drop(flood);
+    println!(
+        "BAR flood (2000 idle + 200 slow, nofile 1024): GET {} failed={failed}",
+        percentiles(samples)
+    );
+    drop(server);
+
+    // 2. GETs while an admin writes with a slow disk (300 ms per fsync).
+    let server = StateServer::start_with(
+        new_dir(),
+        &[],
+        &[],
+        &[("HJOB_STATE_SERVER_FSYNC_DELAY", "300ms")],
+    );
+    let url = format!("{}/v1/state", server.url);
+    let stop = Arc::new(AtomicBool::new(false));
+    let writes = Arc::new(AtomicU64::new(0));
+    let writer = {
+        let (url, stop, writes) = (url.clone(), stop.clone(), writes.clone());
+        std::thread::spawn(move || {
+            let client = client();
+            let mut i = 0;
+            while !stop.load(Ordering::SeqCst) {
+                if write_once(&client, &url, &format!("bench {i}")).is_some() {
+                    writes.fetch_add(1, Ordering::SeqCst);
+                }
+                i += 1;
+            }
+        })
+    };
+    eventually("a write", || writes.load(Ordering::SeqCst) > 0);
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    let mut samples = Vec::new();
+    let mut failed = 0;
+    let started_all = Instant::now();
+    while started_all.elapsed() < Duration::from_secs(5) {
+        let started = Instant::now();
+        match get_status(&addr) {
+            Ok(200) => samples.push(started.elapsed()),
+            _ => failed += 1,
+        }
+    }
+    stop.store(true, Ordering::SeqCst);
+    writer.join().unwrap();
+    println!(
+        "BAR reads during writes (fsync 300 ms, {} writes): GET {} failed={failed}",
+        writes.load(Ordering::SeqCst),
+        percentiles(samples)
     );
 }
