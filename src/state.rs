@@ -173,7 +173,7 @@ impl StateDocument {
     /// an error, wherever they are.
     pub fn parse(text: &str) -> Result<Self, InvalidDocument> {
         let value = parse_json_strict(text)
-            .map_err(|e| invalid("(document)", format!("not valid JSON: {e}")))?;
+            .map_err(|e| invalid("(document)", format!("not JSON: {e}")))?;
         Self::from_value(value)
     }
 
@@ -603,7 +603,7 @@ mod tests {
         );
 
         let err = StateDocument::parse("<html>").unwrap_err();
-        assert!(err.problem.contains("not valid JSON"));
+        assert!(err.problem.contains("not JSON"));
     }
 
     #[test]
