@@ -436,7 +436,7 @@ complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l tokens -d 'Ad
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l store-mode -d 'The store file\'s permission bits, in octal' -r
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l max-connections -d 'Open connections at most; past it the longest idle one is closed [default: the file limit less 64]' -r
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l read-timeout -d 'Time a client has to send a request\'s head, and a PUT its body' -r
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l idle-timeout -d 'Time a kept-alive connection may wait for its next request' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l idle-timeout -d 'Time a kept-alive connection may wait for its next request (at most --read-timeout)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l output -d 'Output format: human text, or exactly one JSON document on stdout' -r -f -a "human\t''
 json\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l color -d 'When to use colour' -r -f -a "auto\t''

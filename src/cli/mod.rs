@@ -225,8 +225,8 @@ pub struct StateServerArgs {
     /// Time a client has to send a request's head, and a PUT its body.
     #[arg(long, value_name = "DURATION", default_value = "10s")]
     pub read_timeout: String,
-    /// Time a kept-alive connection may wait for its next request.
-    #[arg(long, value_name = "DURATION", default_value = "30s")]
+    /// Time a kept-alive connection may wait for its next request (at most --read-timeout).
+    #[arg(long, value_name = "DURATION", default_value = "5s")]
     pub idle_timeout: String,
 }
 

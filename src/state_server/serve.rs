@@ -7,7 +7,8 @@
 //!   next request), and a PUT body within the body timeout of the store's
 //!   options.
 //! - A kept-alive connection with no request in flight is closed after
-//!   `idle_timeout`.
+//!   `idle_timeout` (or `header_timeout`, if shorter, as hyper's header
+//!   timer runs while it waits).
 //! - At most `max_connections` are open at once (by default what the file
 //!   limit allows, after raising the soft limit to the hard one). A new
 //!   connection past the cap closes the connection that has been idle the
@@ -37,7 +38,8 @@ const RESERVED_FDS: u64 = 64;
 pub struct ServeOptions {
     /// Time allowed for a request's head (line and headers).
     pub header_timeout: Duration,
-    /// Time a kept-alive connection may wait for its next request.
+    /// Time a kept-alive connection may wait for its next request (at
+    /// most `header_timeout`).
     pub idle_timeout: Duration,
     /// Open connections at most; `None`: the file limit less a reserve.
     pub max_connections: Option<usize>,
@@ -47,7 +49,7 @@ impl Default for ServeOptions {
     fn default() -> Self {
         ServeOptions {
             header_timeout: Duration::from_secs(10),
-            idle_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(5),
             max_connections: None,
         }
     }
