@@ -172,8 +172,8 @@ impl StateDocument {
     /// Parses and validates a document from JSON text. Duplicate keys are
     /// an error, wherever they are.
     pub fn parse(text: &str) -> Result<Self, InvalidDocument> {
-        let value = parse_json_strict(text)
-            .map_err(|e| invalid("(document)", format!("not JSON: {e}")))?;
+        let value =
+            parse_json_strict(text).map_err(|e| invalid("(document)", format!("not JSON: {e}")))?;
         Self::from_value(value)
     }
 

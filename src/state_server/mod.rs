@@ -69,13 +69,17 @@ pub fn router_for(store: Arc<Store>, access_log: Option<AccessLog>) -> Router {
 /// stderr.
 #[derive(Debug, Clone)]
 pub struct AccessLog {
-    lines: std::sync::mpsc::Sender<String>,
+    lines: std::sync::mpsc::SyncSender<String>,
 }
+
+/// Access-log lines waiting for stderr at most; past it lines are dropped
+/// rather than making a request wait or memory grow.
+const ACCESS_LOG_BACKLOG: usize = 10_000;
 
 impl AccessLog {
     /// Starts the writer thread.
     pub fn to_stderr() -> Self {
-        let (lines, receiver) = std::sync::mpsc::channel::<String>();
+        let (lines, receiver) = std::sync::mpsc::sync_channel::<String>(ACCESS_LOG_BACKLOG);
         std::thread::spawn(move || {
             use std::io::Write as _;
             let mut out = std::io::BufWriter::new(std::io::stderr());
@@ -98,7 +102,7 @@ async fn access_log_line(State(log): State<AccessLog>, request: Request, next: N
     let path = request.uri().path().to_owned();
     let started = Instant::now();
     let response = next.run(request).await;
-    let _ = log.lines.send(format!(
+    let _ = log.lines.try_send(format!(
         "{} {method} {path} {} {:.1}ms\n",
         humantime::format_rfc3339_millis(std::time::SystemTime::now()),
         response.status().as_u16(),

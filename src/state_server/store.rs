@@ -81,8 +81,9 @@ pub enum Replaced {
 #[derive(Debug)]
 pub struct Snapshot {
     pub version: u64,
-    /// The document as served (compact JSON).
-    pub body: String,
+    /// The document as served (compact JSON); cloned per read without a
+    /// copy.
+    pub body: bytes::Bytes,
     document: StateDocument,
 }
 
@@ -256,7 +257,7 @@ impl Store {
             body_timeout: options.body_timeout.unwrap_or(Duration::from_secs(10)),
             snapshot: RwLock::new(Arc::new(Snapshot {
                 version: document.version,
-                body,
+                body: bytes::Bytes::from(body),
                 document,
             })),
             writer: Mutex::new(Writer {
@@ -367,7 +368,7 @@ impl Store {
     /// The current version and serialised document.
     pub fn current(&self) -> (u64, String) {
         let s = self.snapshot();
-        (s.version, s.body.clone())
+        (s.version, String::from_utf8_lossy(&s.body).into_owned())
     }
 
     /// Why writes are refused, when a failed write could not be taken back.
@@ -441,7 +442,7 @@ impl Store {
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(Snapshot {
             version: new_version,
-            body: body.clone(),
+            body: bytes::Bytes::from(body.clone()),
             document,
         });
         Ok(Replaced::Applied {
