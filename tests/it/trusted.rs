@@ -1074,4 +1074,50 @@ fn bars() {
         writes.load(Ordering::SeqCst),
         percentiles(samples)
     );
+
+    // 3. hjob's peak memory reading an endless state answer (GNU time).
+    if Path::new("/usr/bin/time").exists() {
+        let url = endless_state();
+        let home = tempfile::tempdir().unwrap();
+        let out = super::foundation::hjob(home.path())
+            .env("HJOB_STATE_URL", &url)
+            .args(["cluster"])
+            .output()
+            .unwrap();
+        let mut timed = std::process::Command::new("/usr/bin/time");
+        timed
+            .args(["-f", "maxrss_kib=%M"])
+            .arg(assert_cmd::cargo::cargo_bin!("hjob"))
+            .arg("cluster")
+            .env("HJOB_STATE_URL", &url)
+            .env("HJOB_SYSTEM_CONFIG", "/nonexistent/hjob.toml")
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"));
+        let timed = timed.output().unwrap();
+        let stderr = text(&timed.stderr);
+        println!(
+            "BAR endless state answer: exit {:?}, {}",
+            out.status.code(),
+            stderr
+                .lines()
+                .find(|l| l.starts_with("maxrss_kib="))
+                .unwrap_or("no figure")
+        );
+    }
+}
+
+/// A state service whose answer starts well and never ends.
+fn endless_state() -> String {
+    super::foundation::serve(axum::Router::new().route(
+        "/v1/state",
+        axum::routing::get(|| async {
+            let start = futures_util::stream::once(async {
+                Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"{\"version\":1,"))
+            });
+            let spaces =
+                futures_util::stream::repeat_with(|| Ok(bytes::Bytes::from(vec![b' '; 64 * 1024])));
+            use futures_util::StreamExt as _;
+            axum::body::Body::from_stream(start.chain(spaces))
+        }),
+    ))
 }
