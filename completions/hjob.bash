@@ -2118,7 +2118,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__state__subcmd__server)
-            opts="-v -q -h -V --listen --store --init --tokens --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --listen --store --init --tokens --store-mode --access-log --max-connections --read-timeout --idle-timeout --output --verbose --quiet --color --config --state-url --user --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2137,6 +2137,22 @@ _hjob() {
                     return 0
                     ;;
                 --tokens)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store-mode)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --read-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

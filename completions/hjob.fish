@@ -452,6 +452,10 @@ complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l listen -d 'Ad
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l store -d 'The JSON store file' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l init -d 'Seed the store from this document when the store does not exist' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l tokens -d 'Admin tokens: one `name:token` per line' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l store-mode -d 'The store file\'s permission bits, in octal' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l max-connections -d 'Open connections at most; past it the longest idle one is closed [default: the file limit less 64]' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l read-timeout -d 'Time a client has to send a request\'s head, and a PUT its body' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l idle-timeout -d 'Time a kept-alive connection may wait for its next request (at most --read-timeout)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l output -d 'Output format: human text, or exactly one JSON document on stdout' -r -f -a "human\t''
 json\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -460,6 +464,7 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l access-log -d 'Log one line per request to stderr (off by default: it costs throughput)'
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -s h -l help -d 'Print help'

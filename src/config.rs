@@ -143,6 +143,7 @@ struct HttpFile {
     backoff_initial: Option<String>,
     backoff_max: Option<String>,
     state_deadline: Option<String>,
+    submit_outage_limit: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -187,6 +188,9 @@ pub struct HttpSettings {
     pub backoff_max: Duration,
     /// Bound on the whole state lookup, retries included.
     pub state_deadline: Duration,
+    /// How long the submit rides out an Oozie that refuses connections or
+    /// answers 503 (each proves no job was made, so the POST is resent).
+    pub submit_outage_limit: Duration,
 }
 
 /// How `run` and `wait` poll a job.
@@ -383,6 +387,7 @@ impl Merged {
             duration("http.backoff_initial", http.backoff_initial);
             duration("http.backoff_max", http.backoff_max);
             duration("http.state_deadline", http.state_deadline);
+            duration("http.submit_outage_limit", http.submit_outage_limit);
             set(&mut self.retries, http.retries, source);
         }
         if let Some(wait) = file.wait {
@@ -431,6 +436,7 @@ impl Merged {
             backoff_initial: duration("http.backoff_initial", "250ms")?,
             backoff_max: duration("http.backoff_max", "5s")?,
             state_deadline: duration("http.state_deadline", "15s")?,
+            submit_outage_limit: duration("http.submit_outage_limit", "60s")?,
         };
         let wait = WaitSettings {
             poll_initial: duration("wait.poll_initial", "1s")?,
@@ -492,7 +498,11 @@ impl Merged {
 
         let mut front = Vec::new();
         match &self.state_url {
-            Some(url) => front.push(("state_url".into(), url.value.clone(), url.source.clone())),
+            Some(url) => front.push((
+                "state_url".into(),
+                crate::http::redact_url(&url.value),
+                url.source.clone(),
+            )),
             None => front.push(("state_url".into(), "(not set)".into(), Source::Default)),
         }
         front.push(("user".into(), user.value.clone(), user.source.clone()));
@@ -533,9 +543,14 @@ impl Merged {
                 ("hive2_jdbc_url", &o.hive2_jdbc_url),
             ] {
                 if let Some(value) = value {
+                    let value = if field.ends_with("_url") && field != "hive2_jdbc_url" {
+                        crate::http::redact_url(value)
+                    } else {
+                        value.clone()
+                    };
                     shown.push((
                         format!("clusters.{name}.{field}"),
-                        value.clone(),
+                        value,
                         cluster.source.clone(),
                     ));
                 }

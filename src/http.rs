@@ -56,16 +56,31 @@ pub enum Auth {
     Basic { user: String, password: Secret },
 }
 
-/// Shows a URL without credentials or query secrets.
+/// Query parameters whose values are secrets.
+const SECRET_PARAMS: [&str; 3] = ["delegation", "token", "password"];
+
+/// Shows a URL without credentials or query secrets. This is the one place
+/// that decides what of a URL people may see: every URL shown (human and
+/// JSON output, errors) goes through it. A URL with nothing to hide is
+/// returned as written.
 pub fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
+        Ok(parsed)
+            if parsed.username().is_empty()
+                && parsed.password().is_none()
+                && !parsed
+                    .query_pairs()
+                    .any(|(k, _)| SECRET_PARAMS.contains(&k.as_ref())) =>
+        {
+            url.to_owned()
+        }
         Ok(mut parsed) => {
             let _ = parsed.set_username("");
             let _ = parsed.set_password(None);
             let pairs: Vec<(String, String)> = parsed
                 .query_pairs()
                 .map(|(k, v)| {
-                    let secret = matches!(k.as_ref(), "delegation" | "token" | "password");
+                    let secret = SECRET_PARAMS.contains(&k.as_ref());
                     (
                         k.into_owned(),
                         if secret {

@@ -84,8 +84,8 @@ pub fn main() -> ExitCode {
     status.into()
 }
 
-/// Sends diagnostics to stderr: warnings by default, more with `-v`. The
-/// state server logs its access lines at info level.
+/// Sends diagnostics to stderr: warnings by default, more with `-v` (the
+/// state server shows its info lines too); colour codes only on a terminal.
 fn init_tracing(verbose: u8, command: &cli::Command) {
     let default = match (verbose, command) {
         (0, cli::Command::StateServer(_)) => "warn,hjob=info",
@@ -98,6 +98,7 @@ fn init_tracing(verbose: u8, command: &cli::Command) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
 }

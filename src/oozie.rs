@@ -237,9 +237,10 @@ impl OozieClient {
         &self.base
     }
 
-    /// The Oozie web UI link for a job.
+    /// The Oozie web UI link for a job, as shown to people (credentials
+    /// in the base URL are redacted).
     pub fn job_url(&self, id: &str) -> String {
-        format!("{}?job={id}", self.base)
+        redact_url(&format!("{}?job={id}", self.base))
     }
 
     fn url(&self, path: &str) -> String {

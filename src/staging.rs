@@ -8,6 +8,15 @@
 //! mid-way, or answered with a retryable status (5xx, 408, 429), is sent
 //! again from the start of that file (with overwrite, so it is idempotent)
 //! after a capped, jittered backoff.
+//!
+//! A shipped file is written under a temporary name beside its cache path,
+//! then renamed into place once its length is checked, so a half-written
+//! file is never under a cache path and never reused. The temporary name is
+//! `.<file name>.hjob-upload.<pid>.<nanos>.<host>` (see [`UPLOAD_MARKER`]):
+//! a client killed mid-upload leaves such a file. The next upload into the
+//! same cache directory removes those of dead processes on this host and
+//! any older than [`STALE_UPLOAD_AGE`], and a future `hjob gc` can find the
+//! rest by the same pattern (`.hjob/cache/*/.*.hjob-upload.*`).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -189,14 +198,102 @@ fn is_worth_retrying(error: &anyhow::Error) -> bool {
         })
 }
 
-/// A name beside `path` that no other upload uses.
+/// What marks a temporary upload name (see the module docs).
+pub const UPLOAD_MARKER: &str = ".hjob-upload.";
+
+/// A temporary upload older than this is abandoned, whoever wrote it.
+pub const STALE_UPLOAD_AGE: Duration = Duration::from_secs(24 * 3600);
+
+/// This machine's name, for temporary upload names.
+fn host_name() -> String {
+    let name = rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned();
+    let name: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        .collect();
+    if name.is_empty() {
+        "localhost".into()
+    } else {
+        name
+    }
+}
+
+/// A name beside `path` that no other upload uses:
+/// `.<name>.hjob-upload.<pid>.<nanos>.<host>`.
 fn temporary_path(path: &str) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-    format!("{dir}/.{name}.{}-{nanos}.uploading", std::process::id())
+    format!(
+        "{dir}/.{name}{UPLOAD_MARKER}{}.{nanos}.{}",
+        std::process::id(),
+        host_name()
+    )
+}
+
+/// The writer of a temporary upload name: `(pid, host)`.
+fn upload_owner(name: &str) -> Option<(u32, &str)> {
+    let rest = &name[name.rfind(UPLOAD_MARKER)? + UPLOAD_MARKER.len()..];
+    let mut parts = rest.splitn(3, '.');
+    let pid = parts.next()?.parse().ok()?;
+    let _nanos: u128 = parts.next()?.parse().ok()?;
+    Some((pid, parts.next()?))
+}
+
+/// Whether a process with this id runs on this machine.
+fn process_alive(pid: u32) -> bool {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return false;
+    };
+    match rustix::process::test_kill_process(pid) {
+        Ok(()) => true,
+        // It exists but belongs to someone else.
+        Err(e) => e == rustix::io::Errno::PERM,
+    }
+}
+
+/// Whether a temporary upload is abandoned: its writer was on this machine
+/// and is gone, or it is older than [`STALE_UPLOAD_AGE`].
+fn is_abandoned(entry: &crate::webhdfs::FileStatus, now_ms: u64) -> bool {
+    let name = entry.path_suffix.as_str();
+    if !name.starts_with('.') {
+        return false;
+    }
+    let old = now_ms.saturating_sub(entry.modification_time) > STALE_UPLOAD_AGE.as_millis() as u64;
+    match upload_owner(name) {
+        Some((pid, host)) => {
+            old || (host == host_name() && pid != std::process::id() && !process_alive(pid))
+        }
+        // hjob's earlier name, `.<name>.<pid>-<nanos>.uploading`.
+        None => name.ends_with(".uploading") && old,
+    }
+}
+
+/// Removes abandoned temporary uploads from a cache directory (best
+/// effort: a failure here never fails the run).
+async fn remove_abandoned_uploads(webhdfs: &WebHdfsClient, dir: &str) {
+    let Ok(Some(entries)) = webhdfs.list(dir).await else {
+        return;
+    };
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    for entry in entries
+        .iter()
+        .filter(|e| e.kind == "FILE" && is_abandoned(e, now_ms))
+    {
+        let path = format!("{dir}/{}", entry.path_suffix);
+        tracing::debug!("removing the abandoned upload {path}");
+        let _ = webhdfs.delete(&path, false).await;
+    }
 }
 
 /// Uploads one shipped file into the content-addressed cache. It is written
@@ -213,6 +310,9 @@ async fn upload_file(
         || file.local.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
+    if let Some((dir, _)) = file.hdfs.rsplit_once('/') {
+        remove_abandoned_uploads(webhdfs, dir).await;
+    }
     let temporary = temporary_path(&file.hdfs);
     let mut tries = Tries::new(retry);
     loop {
@@ -323,6 +423,47 @@ mod tests {
             "HTTP 403 Forbidden: AccessControlException"
         )));
         assert!(!is_worth_retrying(&anyhow::anyhow!("plain")));
+    }
+
+    #[test]
+    fn temporary_upload_names_carry_their_writer() {
+        let path = temporary_path("/user/a/.hjob/cache/abc/my.job.jar");
+        let name = path.rsplit_once('/').unwrap().1;
+        assert!(name.starts_with(".my.job.jar.hjob-upload."), "{name}");
+        assert_eq!(
+            upload_owner(name),
+            Some((std::process::id(), host_name().as_str()))
+        );
+        assert_eq!(
+            upload_owner(".x.hjob-upload.12.34.h.example.com"),
+            Some((12, "h.example.com"))
+        );
+        assert_eq!(upload_owner("job.jar"), None);
+        let status = |name: &str, age_ms: u64| crate::webhdfs::FileStatus {
+            kind: "FILE".into(),
+            length: 1,
+            owner: None,
+            permission: None,
+            path_suffix: name.into(),
+            modification_time: 10_000_000_000 - age_ms,
+        };
+        let now = 10_000_000_000;
+        let day = STALE_UPLOAD_AGE.as_millis() as u64;
+        // Ours (a live process), young: kept; old: removed.
+        assert!(!is_abandoned(&status(name, 0), now));
+        assert!(is_abandoned(&status(name, day + 1), now));
+        // Another machine's, young: kept (its writer may be alive).
+        assert!(!is_abandoned(
+            &status(".j.hjob-upload.1.2.elsewhere", 0),
+            now
+        ));
+        // The cached file itself: never.
+        assert!(!is_abandoned(&status("job.jar", day * 10), now));
+        // The earlier naming, old: removed.
+        assert!(is_abandoned(
+            &status(".job.jar.12-34.uploading", day + 1),
+            now
+        ));
     }
 
     #[test]

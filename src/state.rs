@@ -80,11 +80,100 @@ fn invalid(field: impl Into<String>, problem: impl Into<String>) -> InvalidDocum
     }
 }
 
+/// The largest state document a client reads; a longer answer is an
+/// error (the service is broken), and reading stops there.
+pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
+
+/// A JSON value read strictly: an object with the same key twice is an
+/// error (serde_json would keep the last one, so a document saying
+/// `"enabled": false, "enabled": true` would read as enabled).
+struct StrictValue(Value);
+
+impl<'de> Deserialize<'de> for StrictValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(StrictValue)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        StrictValue::deserialize(d).map(|v| v.0)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(StrictValue(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "the key {key:?} appears twice in one object"
+                )));
+            }
+            let StrictValue(value) = map.next_value()?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// Parses JSON text, refusing an object with a duplicate key at any depth.
+pub fn parse_json_strict(text: &str) -> Result<Value, serde_json::Error> {
+    serde_json::from_str::<StrictValue>(text).map(|v| v.0)
+}
+
 impl StateDocument {
-    /// Parses and validates a document from JSON text.
+    /// Parses and validates a document from JSON text. Duplicate keys are
+    /// an error, wherever they are.
     pub fn parse(text: &str) -> Result<Self, InvalidDocument> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| invalid("(document)", format!("not JSON: {e}")))?;
+        let value =
+            parse_json_strict(text).map_err(|e| invalid("(document)", format!("not JSON: {e}")))?;
         Self::from_value(value)
     }
 
@@ -186,6 +275,28 @@ impl StateDocument {
     /// The active cluster's entry (present: validated at parse time).
     pub fn active(&self) -> Option<&Cluster> {
         self.clusters.get(&self.active_cluster)
+    }
+
+    /// The document as shown to people: every cluster's URLs without
+    /// credentials (see [`Cluster::redacted`]).
+    pub fn redacted(&self) -> StateDocument {
+        let mut doc = self.clone();
+        for cluster in doc.clusters.values_mut() {
+            *cluster = cluster.redacted();
+        }
+        doc
+    }
+}
+
+impl Cluster {
+    /// The entry as shown to people: `user:password@` and secret query
+    /// parameters taken out of its URLs ([`redact_url`]).
+    pub fn redacted(&self) -> Cluster {
+        let mut c = self.clone();
+        c.oozie_url = redact_url(&c.oozie_url);
+        c.webhdfs_url = redact_url(&c.webhdfs_url);
+        c.yarn_url = c.yarn_url.as_deref().map(redact_url);
+        c
     }
 }
 
@@ -340,12 +451,47 @@ impl StateClient {
             .get(reqwest::header::ETAG)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let text = response
-            .text()
-            .await
-            .map_err(|e| self.http.transport_error(&url, &e))?;
-        let document = StateDocument::parse(&text).map_err(|e| self.bad_document(&url, e))?;
+        let bytes = self.read_capped(&url, response).await?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|e| self.bad_document(&url, format!("not UTF-8 text ({e})")))?;
+        let document = StateDocument::parse(text).map_err(|e| self.bad_document(&url, e))?;
         Ok(FetchedState { document, etag })
+    }
+
+    /// Reads a body of at most [`MAX_DOCUMENT_BYTES`], chunk by chunk, and
+    /// stops reading (dropping the connection) past it.
+    async fn read_capped(
+        &self,
+        url: &str,
+        mut response: reqwest::Response,
+    ) -> anyhow::Result<Vec<u8>> {
+        let too_big = || {
+            self.bad_document(
+                url,
+                format!(
+                    "the answer is larger than {} KiB",
+                    MAX_DOCUMENT_BYTES / 1024
+                ),
+            )
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_DOCUMENT_BYTES as u64)
+        {
+            return Err(too_big().into());
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.http.transport_error(url, &e))?
+        {
+            if bytes.len() + chunk.len() > MAX_DOCUMENT_BYTES {
+                return Err(too_big().into());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
     }
 
     /// Replaces the document if it is still at `version` (If-Match).
@@ -458,5 +604,26 @@ mod tests {
 
         let err = StateDocument::parse("<html>").unwrap_err();
         assert!(err.problem.contains("not JSON"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_at_any_depth() {
+        let err = StateDocument::parse(&EXAMPLE.replace(
+            r#""enabled": false"#,
+            r#""enabled": false, "enabled": true"#,
+        ))
+        .unwrap_err();
+        assert!(err.problem.contains("\"enabled\" appears twice"), "{err}");
+        let err = StateDocument::parse(&EXAMPLE.replace(
+            r#""queue": "adhoc"}"#,
+            r#""queue": "adhoc", "oozie_url": "http://evil:1/oozie"}"#,
+        ))
+        .unwrap_err();
+        assert!(err.problem.contains("oozie_url"), "{err}");
+        // The same key in different objects is fine, and so is every
+        // kind of value.
+        let v = parse_json_strict(r#"{"a": {"x": 1}, "b": {"x": [1.5, null, "s", true, -3]}}"#)
+            .unwrap();
+        assert_eq!(v["b"]["x"][4], -3);
     }
 }

@@ -2,14 +2,20 @@
 //!
 //! The submit POST is never blindly retried. When it fails in a way that
 //! proves no job was made (connection refused, safe mode 503), it is sent
-//! again after a backoff. When the failure is ambiguous (reset or timeout
-//! after the request went out), hjob looks its own submission up, by user
-//! and app name, then by the `hjob.submission.id` property in each
-//! candidate's configuration, and adopts the job it finds; it resubmits only
-//! when no such job exists.
+//! again after a backoff, for as long as `[http] submit_outage_limit`
+//! allows (60 s by default), so a short Oozie outage at the moment of
+//! submit does not fail the run. When the failure is ambiguous (reset or
+//! timeout after the request went out), hjob looks its own submission up
+//! and adopts the job it finds; it resubmits only when no such job exists.
+//!
+//! The lookup lists the user's jobs created since shortly before the submit
+//! (`filter=user=…;startcreatedtime=…`) and matches the
+//! `hjob.submission.id` property in each candidate's configuration. The job
+//! name is never put in the filter: Oozie's filter syntax cannot carry a
+//! `;` or `=` (E0420), and a name may hold any character.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::error::{HjobError, Service};
 use crate::http::{jitter, next_delay};
@@ -29,23 +35,66 @@ pub struct Submitted {
     pub attempts: u32,
 }
 
-/// Finds the job of a submission id, if Oozie has one.
+/// How far before the submit the lookup's time window starts: room for
+/// clock skew between this machine and Oozie.
+const LOOKUP_SLACK: Duration = Duration::from_secs(3600);
+
+/// Candidates read at most in one lookup (pages of 50).
+const LOOKUP_MAX_CANDIDATES: u64 = 2000;
+
+/// The `startcreatedtime` value for a time: Oozie's filter date format,
+/// `yyyy-MM-dd'T'HH:mm'Z'` (UTC, minutes).
+pub fn filter_time(time: SystemTime) -> String {
+    let text = humantime::format_rfc3339_seconds(time).to_string();
+    format!("{}Z", &text[..16])
+}
+
+/// Whether a value can go into an Oozie `filter` (which splits on `;` and
+/// `=`).
+fn filter_safe(value: &str) -> bool {
+    !value.is_empty() && !value.contains([';', '='])
+}
+
+/// Finds the job of a submission id, if Oozie has one: the user's jobs
+/// created since `since` (less [`LOOKUP_SLACK`]), newest first, whose app
+/// name is `app_name` and whose configuration carries `submission_id`.
 pub async fn find_submission(
     oozie: &OozieClient,
     user: &str,
     app_name: &str,
     submission_id: &str,
+    since: SystemTime,
 ) -> anyhow::Result<Option<String>> {
-    let list = oozie
-        .list(&[("user", user), ("name", app_name)], 1, 50)
-        .await?;
-    for candidate in list.workflows {
-        let job = oozie.info(&candidate.id).await?;
-        if job.conf_property(SUBMISSION_ID_PROPERTY).as_deref() == Some(submission_id) {
-            return Ok(Some(job.id));
+    let start = filter_time(since.checked_sub(LOOKUP_SLACK).unwrap_or(since));
+    let mut filter = vec![("startcreatedtime", start.as_str())];
+    if filter_safe(user) {
+        filter.push(("user", user));
+    }
+    let page = 50;
+    let mut offset = 1u64;
+    loop {
+        let list = oozie.list(&filter, offset as u32, page).await?;
+        let got = list.workflows.len() as u64;
+        for candidate in list.workflows {
+            // The list has no configuration; the name narrows who is read.
+            if candidate
+                .app_name
+                .as_deref()
+                .is_some_and(|name| name != app_name)
+            {
+                continue;
+            }
+            let job = oozie.info(&candidate.id).await?;
+            if job.conf_property(SUBMISSION_ID_PROPERTY).as_deref() == Some(submission_id) {
+                return Ok(Some(job.id));
+            }
+        }
+        offset += got;
+        let total = list.total.unwrap_or(0);
+        if got == 0 || offset > total || offset > LOOKUP_MAX_CANDIDATES {
+            return Ok(None);
         }
     }
-    Ok(None)
 }
 
 fn is_safe_mode(error: &anyhow::Error) -> bool {
@@ -62,8 +111,12 @@ pub struct SubmitRequest<'a> {
     pub user: &'a str,
     pub app_name: &'a str,
     pub submission_id: &'a str,
-    /// POSTs at most (each after proof or lookup that no job exists).
+    /// POSTs at most after lookups that found no job; reads in a lookup
+    /// are retried as many times.
     pub tries: u32,
+    /// How long refusals and 503s are ridden out (resending, since they
+    /// prove no job was made) and a lookup waits for Oozie to answer.
+    pub outage_limit: Duration,
     /// First pause between POSTs (and lookups); doubles up to `backoff_max`.
     pub backoff: Duration,
     pub backoff_max: Duration,
@@ -81,15 +134,19 @@ pub async fn submit_once(
         app_name: _,
         submission_id,
         tries,
+        outage_limit,
         backoff,
         backoff_max,
     } = *request;
     let tries = tries.max(1);
+    let started = Instant::now();
+    let since = SystemTime::now();
     let mut attempts = 0;
+    let mut not_found = 0;
+    let mut refused_since: Option<Instant> = None;
     let mut delay = backoff.min(backoff_max);
     loop {
         attempts += 1;
-        let last_try = attempts >= tries;
         match oozie.submit(properties).await {
             Ok(id) => {
                 return Ok(Submitted {
@@ -105,21 +162,27 @@ pub async fn submit_once(
                             matches!(e, HjobError::Service { message, .. } if message.starts_with("connection failed"))
                         })
                     });
-                if !transient || last_try {
+                let first = refused_since.is_none();
+                let outage = *refused_since.get_or_insert_with(Instant::now);
+                if !transient || outage.elapsed() + delay >= outage_limit {
                     return Err(error);
                 }
-                ui.warn(&format!(
-                    "Oozie did not take the submission ({}); trying again",
-                    error
-                        .chain()
-                        .last()
-                        .map(ToString::to_string)
-                        .unwrap_or_default()
-                ));
+                if first {
+                    ui.warn(&format!(
+                        "Oozie did not take the submission ({}); trying again for up to {}",
+                        error
+                            .chain()
+                            .last()
+                            .map(ToString::to_string)
+                            .unwrap_or_default(),
+                        humantime::format_duration(outage_limit)
+                    ));
+                }
             }
             Err(SubmitError::Ambiguous(error)) => {
+                refused_since = None;
                 ui.warn("the submission's answer was lost; checking whether Oozie created the job");
-                match lookup_with_retries(oozie, request).await {
+                match lookup_with_retries(oozie, request, since).await {
                     Ok(Some(id)) => {
                         return Ok(Submitted {
                             id,
@@ -127,12 +190,16 @@ pub async fn submit_once(
                             attempts,
                         });
                     }
-                    Ok(None) if !last_try => {}
-                    Ok(None) => return Err(error),
+                    Ok(None) => {
+                        not_found += 1;
+                        if not_found >= tries {
+                            return Err(error);
+                        }
+                    }
                     Err(lookup_error) => {
                         return Err(HjobError::Service {
                             service: Service::Oozie,
-                            url: oozie.base_url().to_owned(),
+                            url: crate::http::redact_url(oozie.base_url()),
                             message: format!(
                                 "the submission may or may not have created a job, and Oozie could not be asked ({lookup_error:#})"
                             ),
@@ -145,23 +212,40 @@ pub async fn submit_once(
                 }
             }
         }
+        tracing::debug!("submit attempt {attempts} after {:?}", started.elapsed());
         tokio::time::sleep(jitter(delay)).await;
         delay = next_delay(delay, backoff_max);
     }
 }
 
 /// Looks the submission up, asking again (after a capped, jittered
-/// backoff) when Oozie cannot answer; each read inside is retried too.
+/// backoff) while Oozie cannot answer, for up to `tries` times or the
+/// outage limit, whichever is longer; each read inside is retried too.
 async fn lookup_with_retries(
     oozie: &OozieClient,
     request: &SubmitRequest<'_>,
+    since: SystemTime,
 ) -> anyhow::Result<Option<String>> {
     let mut delay = request.backoff.min(request.backoff_max);
+    let started = Instant::now();
     let mut attempt = 1;
     loop {
-        match find_submission(oozie, request.user, request.app_name, request.submission_id).await {
+        match find_submission(
+            oozie,
+            request.user,
+            request.app_name,
+            request.submission_id,
+            since,
+        )
+        .await
+        {
             Ok(found) => return Ok(found),
-            Err(e) if attempt >= request.tries.max(1) => return Err(e),
+            Err(e)
+                if attempt >= request.tries.max(1)
+                    && started.elapsed() + delay >= request.outage_limit =>
+            {
+                return Err(e);
+            }
             Err(_) => {
                 tokio::time::sleep(jitter(delay)).await;
                 delay = next_delay(delay, request.backoff_max);

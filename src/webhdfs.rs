@@ -32,6 +32,12 @@ pub struct FileStatus {
     pub owner: Option<String>,
     #[serde(default)]
     pub permission: Option<String>,
+    /// The entry's name in a LISTSTATUS answer (empty in GETFILESTATUS).
+    #[serde(default)]
+    pub path_suffix: String,
+    /// Milliseconds since the epoch.
+    #[serde(default)]
+    pub modification_time: u64,
 }
 
 #[derive(Deserialize)]
@@ -233,6 +239,38 @@ impl WebHdfsClient {
             Err(error) if remote_exception(&error) == Some("FileNotFoundException") => Ok(None),
             Err(error) => Err(error),
         }
+    }
+
+    /// Lists a directory (LISTSTATUS); `None` when it does not exist.
+    pub async fn list(&self, path: &str) -> anyhow::Result<Option<Vec<FileStatus>>> {
+        #[derive(Deserialize)]
+        struct Listing {
+            #[serde(rename = "FileStatuses")]
+            statuses: Statuses,
+        }
+        #[derive(Deserialize)]
+        struct Statuses {
+            #[serde(rename = "FileStatus", default)]
+            entries: Vec<FileStatus>,
+        }
+        let url = self.url(path, "LISTSTATUS", &[]);
+        let response = self
+            .http
+            .send_retrying(&url, None, || self.http.request(Method::GET, &url))
+            .await?;
+        if response.status() == StatusCode::OK {
+            let body: Listing = response
+                .json()
+                .await
+                .map_err(|e| self.http.transport_error(&url, &e))?;
+            return Ok(Some(body.statuses.entries));
+        }
+        let error = self.error_from(&url, path, response).await;
+        let not_found = error
+            .chain()
+            .filter_map(|c| c.downcast_ref::<RemoteException>())
+            .any(|r| r.exception == "FileNotFoundException");
+        if not_found { Ok(None) } else { Err(error) }
     }
 
     /// Creates a directory and its parents (true also when it exists).

@@ -55,6 +55,7 @@ pub(crate) fn router(dir: &Path, seed: Value, admin_token: &str) -> anyhow::Resu
         store: state_dir.join("state.json"),
         init: Some(seed),
         tokens: vec![(ADMIN_NAME.to_string(), admin_token.to_string())],
+        ..Default::default()
     })
     .context("starting hjob's state server")
 }

@@ -239,6 +239,21 @@ pub struct StateServerArgs {
     /// Admin tokens: one `name:token` per line.
     #[arg(long, value_name = "FILE")]
     pub tokens: Option<PathBuf>,
+    /// The store file's permission bits, in octal.
+    #[arg(long, value_name = "MODE", default_value = "644")]
+    pub store_mode: String,
+    /// Log one line per request to stderr (off by default: it costs throughput).
+    #[arg(long)]
+    pub access_log: bool,
+    /// Open connections at most; past it the longest idle one is closed [default: the file limit less 64].
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// Time a client has to send a request's head, and a PUT its body.
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub read_timeout: String,
+    /// Time a kept-alive connection may wait for its next request (at most --read-timeout).
+    #[arg(long, value_name = "DURATION", default_value = "5s")]
+    pub idle_timeout: String,
 }
 
 /// `hjob config` subcommands.

@@ -25,14 +25,13 @@ pub async fn admin(ctx: &Context<'_>, command: AdminCommand) -> anyhow::Result<E
     match command {
         AdminCommand::Status => {
             let client = StateClient::new(&ctx.settings)?;
-            let fetched = client.fetch().await?;
+            // Shown without the credentials any URL may carry.
+            let document = client.fetch().await?.document.redacted();
             if ctx.ui.is_json() {
-                ctx.ui.json(&serde_json::to_value(&fetched.document)?);
+                ctx.ui.json(&serde_json::to_value(&document)?);
             } else {
-                ctx.ui.result(&format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&fetched.document)?
-                ));
+                ctx.ui
+                    .result(&format!("{}\n", serde_json::to_string_pretty(&document)?));
             }
             Ok(ExitStatus::Success)
         }

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::Context;
 use crate::error::ExitStatus;
+use crate::http::redact_url;
 use crate::state::{StateClient, resolve_cluster};
 use crate::timefmt::relative_to_now;
 
@@ -26,12 +27,12 @@ pub async fn cluster(ctx: &Context<'_>) -> anyhow::Result<ExitStatus> {
                 let r = resolve_cluster(name, c, &ctx.settings);
                 (
                     name.clone(),
-                    serde_json::to_value(&r.cluster).unwrap_or_default(),
+                    serde_json::to_value(r.cluster.redacted()).unwrap_or_default(),
                 )
             })
             .collect();
         ctx.ui.json(&json!({
-            "state_url": client.base_url(),
+            "state_url": redact_url(client.base_url()),
             "version": doc.version,
             "active_cluster": doc.active_cluster,
             "submission": {
@@ -40,7 +41,7 @@ pub async fn cluster(ctx: &Context<'_>) -> anyhow::Result<ExitStatus> {
                 "until": doc.submission.until,
                 "until_relative": until_relative,
             },
-            "cluster": resolved.cluster,
+            "cluster": resolved.cluster.redacted(),
             "overridden": resolved.overridden.iter().map(|(f, s)| json!({"field": f, "source": s.to_string()})).collect::<Vec<_>>(),
             "clusters": clusters,
             "updated_at": doc.updated_at,
@@ -68,7 +69,7 @@ pub async fn cluster(ctx: &Context<'_>) -> anyhow::Result<ExitStatus> {
             .unwrap_or_default();
         out.push_str(&format!("Until:              {until}{rel}\n"));
     }
-    let c = &resolved.cluster;
+    let c = &resolved.cluster.redacted();
     let mut rows = vec![
         ("oozie_url", Some(c.oozie_url.as_str())),
         ("webhdfs_url", Some(c.webhdfs_url.as_str())),
@@ -100,7 +101,7 @@ pub async fn cluster(ctx: &Context<'_>) -> anyhow::Result<ExitStatus> {
     out.push_str(&format!(
         "State:              version {} from {}",
         doc.version,
-        client.base_url()
+        redact_url(client.base_url())
     ));
     if let (Some(at), Some(by)) = (&doc.updated_at, &doc.updated_by) {
         out.push_str(&format!(", updated {at} by {by}"));

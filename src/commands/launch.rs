@@ -147,6 +147,7 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
         app_name: &launch.app_name,
         submission_id: &launch.submission_id,
         tries: ctx.settings.http.retries,
+        outage_limit: ctx.settings.http.submit_outage_limit,
         backoff: ctx.settings.http.backoff_initial,
         backoff_max: ctx.settings.http.backoff_max,
     };

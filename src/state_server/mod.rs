@@ -3,12 +3,19 @@
 //!
 //! One JSON document in a file. Reads return it with an `ETag` of its
 //! version; writes need a bearer token and `If-Match` with the current
-//! version, are validated, and are durable before they are acknowledged
-//! (temporary file, fsync, rename, fsync of the directory), then appended to
-//! an audit log (JSON lines, fsync). One lock serialises writers, so
-//! concurrent admins never lose an update: the loser gets 412 and retries.
+//! version, are validated, audited (a JSON line, fsync) and then made
+//! durable (temporary file, fsync, rename, fsync of the directory) before
+//! they are acknowledged; a crash between the two is reconciled at the next
+//! start, so every version has exactly one audit entry. One lock serialises
+//! writers, so concurrent admins never lose an update: the loser gets 412
+//! and retries. Reads are served from an in-memory snapshot that a write
+//! swaps in once it is durable, so they never wait for a write's fsyncs.
+//! Connection handling (timeouts, the connection cap) is in [`serve`].
 
+mod serve;
 mod store;
+
+pub use serve::{ServeOptions, default_max_connections, raise_file_limit, serve};
 
 pub use store::write_durably;
 
@@ -25,42 +32,114 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 
-pub use store::{ServerOptions, Store, load_tokens};
+pub use store::{DEFAULT_MODE, ServerOptions, SlowDisk, Store, load_tokens};
 
 /// Largest accepted PUT body.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// Builds the axum router for the state API (GET/PUT `/v1/state`,
-/// `/v1/audit`, `/healthz`) over the store in `options`, with one access-log
-/// line per request.
+/// `/v1/audit`, `/healthz`) over the store in `options`.
 pub fn router(options: ServerOptions) -> anyhow::Result<Router> {
     let store = Arc::new(Store::open(options)?);
-    Ok(router_for(store))
+    Ok(router_for(store, None))
 }
 
-/// Builds the router over an already opened store.
-pub fn router_for(store: Arc<Store>) -> Router {
-    Router::new()
-        .route("/v1/state", get(get_state).put(put_state))
-        .route("/v1/audit", get(get_audit))
-        .route("/healthz", get(healthz))
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(axum::middleware::from_fn(access_log))
-        .with_state(store)
+/// Builds the router over an already opened store, with one access-log
+/// line per request sent to `access_log` when given.
+pub fn router_for(store: Arc<Store>, access_log: Option<AccessLog>) -> Router {
+    let router = Router::new()
+        .route(
+            "/v1/state",
+            get(get_state).put(put_state).fallback(method_not_allowed),
+        )
+        .route("/v1/audit", get(get_audit).fallback(method_not_allowed))
+        .route("/healthz", get(healthz).fallback(method_not_allowed))
+        .fallback(not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES));
+    let router = match access_log {
+        Some(log) => router.layer(axum::middleware::from_fn_with_state(log, access_log_line)),
+        None => router,
+    };
+    router.with_state(store)
 }
 
-/// Logs method, path, status and latency; never headers (tokens live there).
-async fn access_log(request: Request, next: Next) -> Response {
+/// The access log: plain text lines (no colour codes) handed to a
+/// background task that writes them to stderr through a buffer, flushed
+/// whenever no more lines are waiting, so a request never waits for
+/// stderr.
+#[derive(Debug, Clone)]
+pub struct AccessLog {
+    lines: std::sync::mpsc::SyncSender<String>,
+}
+
+/// Access-log lines waiting for stderr at most; past it lines are dropped
+/// rather than making a request wait or memory grow.
+const ACCESS_LOG_BACKLOG: usize = 10_000;
+
+impl AccessLog {
+    /// Starts the writer thread.
+    pub fn to_stderr() -> Self {
+        let (lines, receiver) = std::sync::mpsc::sync_channel::<String>(ACCESS_LOG_BACKLOG);
+        std::thread::spawn(move || {
+            use std::io::Write as _;
+            let mut out = std::io::BufWriter::new(std::io::stderr());
+            while let Ok(line) = receiver.recv() {
+                let _ = out.write_all(line.as_bytes());
+                while let Ok(line) = receiver.try_recv() {
+                    let _ = out.write_all(line.as_bytes());
+                }
+                let _ = out.flush();
+            }
+        });
+        AccessLog { lines }
+    }
+}
+
+/// Logs time, method, path, status and latency; never headers (tokens live
+/// there) nor the query.
+async fn access_log_line(State(log): State<AccessLog>, request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let started = Instant::now();
     let response = next.run(request).await;
-    tracing::info!(
-        target: "hjob::state_server::access",
-        "{method} {path} {} {:.1}ms",
+    let _ = log.lines.try_send(format!(
+        "{} {method} {path} {} {:.1}ms\n",
+        humantime::format_rfc3339_millis(std::time::SystemTime::now()),
         response.status().as_u16(),
         started.elapsed().as_secs_f64() * 1000.0
+    ));
+    response
+}
+
+async fn not_found(request: Request) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        format!(
+            "no such resource {}; the API has /v1/state, /v1/audit and /healthz",
+            request.uri().path()
+        ),
+        None,
+    )
+}
+
+async fn method_not_allowed(request: Request) -> Response {
+    let allow = if request.uri().path() == "/v1/state" {
+        "GET, HEAD, PUT"
+    } else {
+        "GET, HEAD"
+    };
+    let mut response = error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!(
+            "{} is not allowed on {}; use {allow}",
+            request.method(),
+            request.uri().path()
+        ),
+        None,
     );
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
     response
 }
 
@@ -77,7 +156,9 @@ fn etag(version: u64) -> HeaderValue {
 }
 
 async fn get_state(State(store): State<Arc<Store>>, headers: HeaderMap) -> Response {
-    let (version, body) = store.current();
+    let snapshot = store.snapshot();
+    let version = snapshot.version;
+    let body = snapshot.body.clone();
     if let Some(inm) = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -145,7 +226,18 @@ async fn put_state(State(store): State<Arc<Store>>, request: Request) -> Respons
             }
         }
     };
-    let body = match Bytes::from_request(request, &()).await {
+    let read = tokio::time::timeout(store.body_timeout(), Bytes::from_request(request, &()));
+    let Ok(read) = read.await else {
+        return error(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "the body did not arrive within {}; send it at once",
+                humantime::format_duration(store.body_timeout())
+            ),
+            None,
+        );
+    };
+    let body = match read {
         Ok(body) => body,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             return error(
@@ -162,7 +254,11 @@ async fn put_state(State(store): State<Arc<Store>>, request: Request) -> Respons
             );
         }
     };
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
+    // Strictly: a duplicate key would otherwise be read as its last value.
+    let parsed = std::str::from_utf8(&body)
+        .map_err(|e| format!("not UTF-8 ({e})"))
+        .and_then(|t| crate::state::parse_json_strict(t).map_err(|e| e.to_string()));
+    let value: serde_json::Value = match parsed {
         Ok(v) => v,
         Err(e) => {
             return error(
@@ -172,7 +268,12 @@ async fn put_state(State(store): State<Arc<Store>>, request: Request) -> Respons
             );
         }
     };
-    match store.replace(value, expected, &who) {
+    // The write's fsyncs block: off the async workers, so reads go on.
+    let writer = store.clone();
+    let outcome = tokio::task::spawn_blocking(move || writer.replace(value, expected, &who))
+        .await
+        .unwrap_or_else(|e| Err(anyhow::anyhow!("the write task failed: {e}")));
+    match outcome {
         Ok(store::Replaced::Applied { version, body }) => (
             StatusCode::OK,
             [
@@ -212,11 +313,41 @@ async fn put_state(State(store): State<Arc<Store>>, request: Request) -> Respons
 
 #[derive(Deserialize)]
 struct AuditQuery {
-    limit: Option<usize>,
+    limit: Option<String>,
 }
 
-async fn get_audit(State(store): State<Arc<Store>>, Query(q): Query<AuditQuery>) -> Response {
-    match store.audit(q.limit.unwrap_or(20).min(10_000)) {
+async fn get_audit(
+    State(store): State<Arc<Store>>,
+    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let query = match query {
+        Ok(Query(q)) => q,
+        Err(rejection) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!("bad query: {}", rejection.body_text()),
+                Some("limit"),
+            );
+        }
+    };
+    let limit = match query.limit.as_deref() {
+        None => 20,
+        Some(text) => match text.trim().parse::<usize>() {
+            Ok(n) => n.min(10_000),
+            Err(_) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    format!("?limit={text:?} is not a count; use a whole number such as ?limit=20"),
+                    Some("limit"),
+                );
+            }
+        },
+    };
+    let reader = store.clone();
+    let entries = tokio::task::spawn_blocking(move || reader.audit(limit))
+        .await
+        .unwrap_or_else(|e| Err(anyhow::anyhow!("the audit read failed: {e}")));
+    match entries {
         Ok(entries) => Json(json!({ "entries": entries })).into_response(),
         Err(e) => {
             tracing::error!("audit log unreadable: {e:#}");
@@ -229,10 +360,18 @@ async fn get_audit(State(store): State<Arc<Store>>, Query(q): Query<AuditQuery>)
     }
 }
 
+/// `200` while the server holds a readable document (it is in memory since
+/// the start); `503` when a failed write could not be taken back and writes
+/// are refused until a restart.
 async fn healthz(State(store): State<Arc<Store>>) -> Response {
-    if store.is_readable() {
-        (StatusCode::OK, "ok\n").into_response()
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "store unreadable\n").into_response()
+    match store.write_problem() {
+        None => (StatusCode::OK, "ok\n").into_response(),
+        Some(problem) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "reads work but writes are refused: {problem}; restart the server to reconcile the store and its audit log"
+            ),
+            None,
+        ),
     }
 }

@@ -2,9 +2,10 @@
 //! log of JSON lines beside it (`<store>.audit.jsonl`).
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use anyhow::Context;
 use serde_json::{Value, json};
@@ -23,7 +24,17 @@ pub struct ServerOptions {
     pub init: Option<Value>,
     /// Admin tokens as `(name, token)`; the name becomes `updated_by`.
     pub tokens: Vec<(String, String)>,
+    /// The store file's permission bits (default [`DEFAULT_MODE`]).
+    pub mode: Option<u32>,
+    /// Slow fsyncs, for tests and benchmarks only (see [`SlowDisk`]).
+    pub slow_disk: SlowDisk,
+    /// Time a PUT's body may take to arrive (default 10 s).
+    pub body_timeout: Option<Duration>,
 }
+
+/// The store file's default mode: readable by all (a static file server or
+/// a backup job may serve or copy it), writable by the server's user.
+pub const DEFAULT_MODE: u32 = 0o644;
 
 /// Reads a tokens file: one `name:token` per line; blank lines and `#`
 /// comments are skipped.
@@ -65,9 +76,24 @@ pub enum Replaced {
     Invalid(InvalidDocument),
 }
 
-struct Current {
+/// What readers see: the last durable document, swapped whole after each
+/// write, so a read never waits for a write's I/O.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub version: u64,
+    /// The document as served (compact JSON); cloned per read without a
+    /// copy.
+    pub body: bytes::Bytes,
     document: StateDocument,
-    body: String,
+}
+
+/// The writer's side, behind its own lock: the audit log's length (so a
+/// failed write can be taken back) and whether writes are still safe.
+struct Writer {
+    audit_len: u64,
+    /// Set when a failed write could not be taken back from the audit log;
+    /// writes stay refused until a restart reconciles the files.
+    poisoned: Option<String>,
 }
 
 /// The document, its file, the audit log and the tokens.
@@ -75,7 +101,11 @@ pub struct Store {
     path: PathBuf,
     audit_path: PathBuf,
     tokens: Vec<(String, String)>,
-    current: Mutex<Current>,
+    mode: u32,
+    slow_disk: SlowDisk,
+    body_timeout: Duration,
+    snapshot: RwLock<Arc<Snapshot>>,
+    writer: Mutex<Writer>,
 }
 
 impl std::fmt::Debug for Store {
@@ -91,12 +121,108 @@ fn now_rfc3339() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
+/// A test and benchmark hook that makes every fsync of the store slow:
+/// `HJOB_STATE_SERVER_FSYNC_DELAY` (a duration such as `300ms`) sleeps
+/// before each fsync, and `HJOB_STATE_SERVER_FSYNC_GATE` (a path) holds each
+/// fsync for as long as that file exists. Unset in production.
+#[derive(Debug, Clone, Default)]
+pub struct SlowDisk {
+    pub delay: Duration,
+    pub gate: Option<PathBuf>,
+}
+
+impl SlowDisk {
+    /// Reads the hook from the environment.
+    pub fn from_env() -> Self {
+        SlowDisk {
+            delay: std::env::var("HJOB_STATE_SERVER_FSYNC_DELAY")
+                .ok()
+                .and_then(|v| humantime::parse_duration(v.trim()).ok())
+                .unwrap_or_default(),
+            gate: std::env::var_os("HJOB_STATE_SERVER_FSYNC_GATE").map(PathBuf::from),
+        }
+    }
+
+    fn sync(&self, file: &File) -> std::io::Result<()> {
+        if !self.delay.is_zero() {
+            std::thread::sleep(self.delay);
+        }
+        if let Some(gate) = &self.gate {
+            while gate.exists() {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
+        file.sync_all()
+    }
+}
+
+/// The prefix of the store's temporary files: `.<store name>.tmp.`; any
+/// left by a crash are removed at startup.
+fn temp_prefix(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "state.json".into());
+    format!(".{name}.tmp.")
+}
+
+fn dir_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// One audit line as read back: its version and where it ends in the file.
+struct AuditLine {
+    version: u64,
+    end: u64,
+}
+
+/// Reads the audit log's complete lines. A torn last line (a crash during
+/// an append) ends the list; `valid_len` is where the good part ends.
+fn read_audit_lines(path: &Path) -> anyhow::Result<(Vec<AuditLine>, u64, u64)> {
+    let bytes = match fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => {
+            return Err(
+                anyhow::Error::new(e).context(format!("reading audit log {}", path.display()))
+            );
+        }
+    };
+    let mut lines = Vec::new();
+    let mut offset = 0usize;
+    while let Some(newline) = bytes[offset..].iter().position(|b| *b == b'\n') {
+        let line = &bytes[offset..offset + newline];
+        let end = offset + newline + 1;
+        let version = serde_json::from_slice::<Value>(line)
+            .ok()
+            .and_then(|v| v["version"].as_u64());
+        match version {
+            Some(version) => lines.push(AuditLine {
+                version,
+                end: end as u64,
+            }),
+            None if line.iter().all(u8::is_ascii_whitespace) => {}
+            None => break,
+        }
+        offset = end;
+    }
+    let valid_len = lines.last().map_or(0, |l| l.end);
+    Ok((lines, valid_len, bytes.len() as u64))
+}
+
 impl Store {
-    /// Opens the store, seeding it from `init` when the file does not exist.
+    /// Opens the store, seeding it from `init` when the file does not exist,
+    /// and reconciles it with the audit log (see [`Store::reconcile`]).
     pub fn open(options: ServerOptions) -> anyhow::Result<Self> {
         let path = options.store;
         let audit_path = PathBuf::from(format!("{}.audit.jsonl", path.display()));
-        let document = if path.exists() {
+        let mode = options.mode.unwrap_or(DEFAULT_MODE);
+        let slow_disk = options.slow_disk;
+        remove_temp_files(&path)?;
+        let exists = path.exists();
+        let document = if exists {
             let text = fs::read_to_string(&path)
                 .with_context(|| format!("reading store {}", path.display()))?;
             StateDocument::parse(&text).map_err(|e| {
@@ -118,18 +244,93 @@ impl Store {
                 obj.entry("updated_at").or_insert(json!(now_rfc3339()));
                 obj.entry("updated_by").or_insert(json!("init"));
             }
-            let document = StateDocument::from_value(init)
-                .map_err(|e| HjobError::usage(format!("--init document is invalid: {e}")))?;
-            write_durably(&path, &serde_json::to_string_pretty(&document)?)?;
-            document
+            StateDocument::from_value(init)
+                .map_err(|e| HjobError::usage(format!("--init document is invalid: {e}")))?
         };
         let body = serde_json::to_string(&document)?;
-        Ok(Store {
+        let store = Store {
             path,
             audit_path,
             tokens: options.tokens,
-            current: Mutex::new(Current { document, body }),
-        })
+            mode,
+            slow_disk,
+            body_timeout: options.body_timeout.unwrap_or(Duration::from_secs(10)),
+            snapshot: RwLock::new(Arc::new(Snapshot {
+                version: document.version,
+                body: bytes::Bytes::from(body),
+                document,
+            })),
+            writer: Mutex::new(Writer {
+                audit_len: 0,
+                poisoned: None,
+            }),
+        };
+        store.reconcile(exists)?;
+        Ok(store)
+    }
+
+    /// Makes the store and the audit log agree after any crash: a torn last
+    /// audit line is cut; audit entries for versions the store never reached
+    /// (a crash or a failure between the audit append and the store's
+    /// rename, never acknowledged) are cut; a store version with no audit
+    /// entry (a store older than this rule) gets one, marked as recorded at
+    /// startup. A new store is written with its first audit entry. The
+    /// store file gets its mode.
+    fn reconcile(&self, existed: bool) -> anyhow::Result<()> {
+        let snapshot = self.snapshot();
+        let version = snapshot.version;
+        let (lines, mut valid_len, file_len) = read_audit_lines(&self.audit_path)?;
+        let keep = lines.iter().take_while(|l| l.version <= version).count();
+        if keep < lines.len() {
+            valid_len = if keep == 0 { 0 } else { lines[keep - 1].end };
+            tracing::warn!(
+                "audit log {}: dropping {} entr(ies) for versions above the store's {version} (a write that was never acknowledged)",
+                self.audit_path.display(),
+                lines.len() - keep
+            );
+        }
+        if valid_len != file_len {
+            truncate(&self.audit_path, valid_len, &self.slow_disk)?;
+        }
+        let last = lines[..keep].last().map(|l| l.version);
+        let mut audit_len = valid_len;
+        if !existed {
+            let entry = json!({
+                "version": version,
+                "at": snapshot.document.updated_at,
+                "by": snapshot.document.updated_by.clone().unwrap_or_else(|| "init".into()),
+                "changes": ["created from --init"],
+            });
+            // The audit entry first, then the store, as for every write.
+            if last != Some(version) {
+                audit_len = append_line(
+                    &self.audit_path,
+                    &entry.to_string(),
+                    audit_len,
+                    &self.slow_disk,
+                )?;
+            }
+            write_store(&self.path, &snapshot.document, self.mode, &self.slow_disk)?;
+        } else {
+            let first_missing = last.map_or(version, |l| l + 1);
+            for missing in first_missing..=version {
+                let entry = json!({
+                    "version": missing,
+                    "at": now_rfc3339(),
+                    "by": "(unknown)",
+                    "changes": ["recorded at startup: this version was in the store without an audit entry"],
+                });
+                audit_len = append_line(
+                    &self.audit_path,
+                    &entry.to_string(),
+                    audit_len,
+                    &self.slow_disk,
+                )?;
+            }
+            set_mode(&self.path, self.mode)?;
+        }
+        self.lock_writer().audit_len = audit_len;
+        Ok(())
     }
 
     /// The admin name for a token, comparing in constant time.
@@ -144,35 +345,55 @@ impl Store {
         found
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Current> {
-        self.current
+    /// Time a PUT's body may take to arrive.
+    pub fn body_timeout(&self) -> Duration {
+        self.body_timeout
+    }
+
+    fn lock_writer(&self) -> std::sync::MutexGuard<'_, Writer> {
+        self.writer
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The current version and serialised document.
-    pub fn current(&self) -> (u64, String) {
-        let current = self.lock();
-        (current.document.version, current.body.clone())
+    /// The last durable document. Never waits for a write's I/O: the lock
+    /// is held only to clone an `Arc`.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
-    /// Whether the store file can be read back as a document.
-    pub fn is_readable(&self) -> bool {
-        fs::read_to_string(&self.path)
-            .ok()
-            .is_some_and(|t| StateDocument::parse(&t).is_ok())
+    /// The current version and serialised document.
+    pub fn current(&self) -> (u64, String) {
+        let s = self.snapshot();
+        (s.version, String::from_utf8_lossy(&s.body).into_owned())
+    }
+
+    /// Why writes are refused, when a failed write could not be taken back.
+    pub fn write_problem(&self) -> Option<String> {
+        self.writer.try_lock().ok().and_then(|w| w.poisoned.clone())
     }
 
     /// Replaces the document when `expected` matches the current version
-    /// (`None` = unconditional), durably, then audits the change.
+    /// (`None` = unconditional). The audit entry is appended and fsynced
+    /// first, then the store is written durably, then the snapshot is
+    /// swapped: a change is acknowledged only once both are on disk, and
+    /// when either write fails the change is in neither (the audit entry is
+    /// cut again). Blocking I/O: call from a blocking thread.
     pub fn replace(
         &self,
         mut value: Value,
         expected: Option<u64>,
         who: &str,
     ) -> anyhow::Result<Replaced> {
-        let mut current = self.lock();
-        let version = current.document.version;
+        let mut writer = self.lock_writer();
+        if let Some(problem) = &writer.poisoned {
+            anyhow::bail!("writes are refused until a restart: {problem}");
+        }
+        let current = self.snapshot();
+        let version = current.version;
         if expected.is_some_and(|e| e != version) {
             return Ok(Replaced::Conflict { current: version });
         }
@@ -191,27 +412,63 @@ impl Store {
             Err(e) => return Ok(Replaced::Invalid(e)),
         };
         let changes = describe_changes(&current.document, &document);
-        write_durably(&self.path, &serde_json::to_string_pretty(&document)?)?;
         let entry = json!({
             "version": new_version,
             "at": document.updated_at,
             "by": who,
             "changes": changes,
         });
-        append_line(&self.audit_path, &entry.to_string())?;
-        let body = serde_json::to_string(&document)?;
-        *current = Current {
-            document,
-            body: body.clone(),
+        let before = writer.audit_len;
+        let after = match append_line(
+            &self.audit_path,
+            &entry.to_string(),
+            before,
+            &self.slow_disk,
+        ) {
+            Ok(after) => after,
+            Err(e) => {
+                self.take_back(&mut writer, before);
+                return Err(e);
+            }
         };
+        if let Err(e) = write_store(&self.path, &document, self.mode, &self.slow_disk) {
+            self.take_back(&mut writer, before);
+            return Err(e);
+        }
+        writer.audit_len = after;
+        let body = serde_json::to_string(&document)?;
+        *self
+            .snapshot
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(Snapshot {
+            version: new_version,
+            body: bytes::Bytes::from(body.clone()),
+            document,
+        });
         Ok(Replaced::Applied {
             version: new_version,
             body,
         })
     }
 
-    /// The last `limit` audit entries, newest first.
+    /// Cuts the audit log back to `len` after a failed write; when even
+    /// that fails, refuses further writes (a restart reconciles).
+    fn take_back(&self, writer: &mut Writer, len: u64) {
+        if let Err(e) = truncate(&self.audit_path, len, &self.slow_disk) {
+            tracing::error!(
+                "cannot take a failed write back out of the audit log {}: {e:#}; writes are refused until a restart",
+                self.audit_path.display()
+            );
+            writer.poisoned = Some(format!(
+                "a failed write could not be taken back out of the audit log ({e:#})"
+            ));
+        }
+    }
+
+    /// The last `limit` audit entries, newest first; only versions readers
+    /// can see (an entry whose write is still under way is not shown).
     pub fn audit(&self, limit: usize) -> anyhow::Result<Vec<Value>> {
+        let visible = self.snapshot().version;
         let file = match File::open(&self.audit_path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -220,12 +477,105 @@ impl Store {
         let mut entries: Vec<Value> = BufReader::new(file)
             .lines()
             .map_while(Result::ok)
-            .filter_map(|line| serde_json::from_str(&line).ok())
+            .filter_map(|line| serde_json::from_str::<Value>(&line).ok())
+            .filter(|v| v["version"].as_u64().is_some_and(|n| n <= visible))
             .collect();
         entries.reverse();
         entries.truncate(limit);
         Ok(entries)
     }
+}
+
+/// Removes temporary files a crash left beside the store.
+fn remove_temp_files(path: &Path) -> anyhow::Result<()> {
+    let prefix = temp_prefix(path);
+    let dir = dir_of(path);
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(anyhow::Error::new(e).context(format!("listing {}", dir.display()))),
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Writes the store: a temporary file `.<name>.tmp.<pid>` with the mode,
+/// fsync, rename over the store, fsync of the directory. A crash at any
+/// point leaves the old or the new content, and at most a temporary file
+/// that the next start removes.
+fn write_store(
+    path: &Path,
+    document: &StateDocument,
+    mode: u32,
+    disk: &SlowDisk,
+) -> anyhow::Result<()> {
+    let dir = dir_of(path);
+    let temp = dir.join(format!("{}{}", temp_prefix(path), std::process::id()));
+    let result = (|| -> anyhow::Result<()> {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&temp)
+            .with_context(|| format!("creating {}", temp.display()))?;
+        set_mode(&temp, mode)?;
+        file.write_all(serde_json::to_string_pretty(document)?.as_bytes())?;
+        file.write_all(b"\n")?;
+        disk.sync(&file)?;
+        fs::rename(&temp, path).with_context(|| format!("renaming into {}", path.display()))?;
+        disk.sync(&File::open(dir)?)?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+/// Sets a file's permission bits (Unix).
+fn set_mode(path: &Path, mode: u32) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(mode))
+            .with_context(|| format!("setting mode {mode:o} on {}", path.display()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
+}
+
+/// Appends one line at `at` (the log's known length) and fsyncs it;
+/// returns the new length.
+fn append_line(path: &Path, line: &str, at: u64, disk: &SlowDisk) -> anyhow::Result<u64> {
+    let mut file = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(false)
+        .open(path)
+        .with_context(|| format!("opening audit log {}", path.display()))?;
+    file.seek(SeekFrom::Start(at))?;
+    let bytes = format!("{line}\n");
+    file.write_all(bytes.as_bytes())
+        .with_context(|| format!("writing audit log {}", path.display()))?;
+    disk.sync(&file)
+        .with_context(|| format!("syncing audit log {}", path.display()))?;
+    Ok(at + bytes.len() as u64)
+}
+
+/// Cuts a file to `len` and fsyncs it.
+fn truncate(path: &Path, len: u64, disk: &SlowDisk) -> anyhow::Result<()> {
+    let file = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    file.set_len(len)?;
+    disk.sync(&file)?;
+    Ok(())
 }
 
 /// Lists what changed between two documents as short human lines.
@@ -296,17 +646,5 @@ pub fn write_durably(path: &Path, content: &str) -> anyhow::Result<()> {
     temp.persist(path)
         .with_context(|| format!("renaming into {}", path.display()))?;
     File::open(dir)?.sync_all()?;
-    Ok(())
-}
-
-/// Appends one line and fsyncs it.
-fn append_line(path: &Path, line: &str) -> anyhow::Result<()> {
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .with_context(|| format!("opening audit log {}", path.display()))?;
-    file.write_all(format!("{line}\n").as_bytes())?;
-    file.sync_data()?;
     Ok(())
 }

@@ -13,5 +13,6 @@ mod reliability;
 mod render;
 mod templates_copy;
 mod terminal;
+mod trusted;
 mod usage;
 mod webhdfs_client;

@@ -225,6 +225,8 @@ fn an_interrupted_upload_leaves_nothing_a_later_run_trips_over(rig: &Rig) {
     assert_eq!(doc(&again)["uploaded_bytes"], bytes.len() as u64);
     let staged = cache_path(rig, &bytes, "big.jar");
     assert_eq!(sha256_hex(&rig.read(&staged)), sha256_hex(&bytes));
+    // The killed client's partial file was cleaned up by the next upload.
+    assert_eq!(rig.list(&cache_dir), vec!["big.jar".to_owned()]);
 }
 
 /// hjob ships files under their own names (letters, digits and `._+=@,-`;

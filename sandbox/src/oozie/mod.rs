@@ -223,6 +223,63 @@ struct Filter {
     statuses: Vec<JobStatus>,
     ids: Vec<String>,
     texts: Vec<String>,
+    created_from: Option<SystemTime>,
+    created_to: Option<SystemTime>,
+}
+
+/// Parses a `startcreatedtime`/`endcreatedtime` value as Oozie does: an
+/// absolute UTC time `yyyy-MM-dd'T'HH:mm'Z'`, or an offset from now such as
+/// `-2d`, `-3h`, `-10m`.
+fn filter_time(value: &str) -> Option<SystemTime> {
+    if let Some(offset) = value.strip_prefix('-') {
+        let (number, unit) = offset.split_at(offset.len().checked_sub(1)?);
+        let n: u64 = number.parse().ok()?;
+        let secs = match unit {
+            "d" => n * 86_400,
+            "h" => n * 3600,
+            "m" => n * 60,
+            _ => return None,
+        };
+        return SystemTime::now().checked_sub(std::time::Duration::from_secs(secs));
+    }
+    let b = value.as_bytes();
+    if b.len() != 17
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b'Z'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = &value[r];
+        t.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| t.parse().ok())?
+    };
+    let (y, mo, d, h, mi) = (
+        num(0..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+    );
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y2 = if mo <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (mo + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + h * 3600 + mi * 60;
+    u64::try_from(secs)
+        .ok()
+        .map(|s| std::time::UNIX_EPOCH + std::time::Duration::from_secs(s))
 }
 
 fn parse_filter(text: &str) -> Result<Filter, OozieError> {
@@ -253,7 +310,19 @@ fn parse_filter(text: &str) -> Result<Filter, OozieError> {
                     )));
                 }
             },
-            "startcreatedtime" | "endcreatedtime" | "sortby" => {}
+            "startcreatedtime" | "endcreatedtime" => {
+                let Some(time) = filter_time(&value) else {
+                    return Err(bad(&format!(
+                        "invalid {name} value [{value}]: expected yyyy-MM-dd'T'HH:mm'Z' or an offset such as -2d"
+                    )));
+                };
+                if name == "startcreatedtime" {
+                    f.created_from = Some(time);
+                } else {
+                    f.created_to = Some(time);
+                }
+            }
+            "sortby" => {}
             other => return Err(bad(&format!("invalid name [{other}]"))),
         }
     }
@@ -269,6 +338,8 @@ impl Filter {
                 || job.group.as_ref().is_some_and(|g| self.groups.contains(g)))
             && (self.statuses.is_empty() || self.statuses.contains(&job.status))
             && any(&self.ids, &job.id)
+            && self.created_from.is_none_or(|t| job.created >= t)
+            && self.created_to.is_none_or(|t| job.created <= t)
             && (self.texts.is_empty()
                 || self.texts.iter().any(|t| {
                     job.app_name.contains(t.as_str())
@@ -481,5 +552,28 @@ mod tests {
         assert_eq!(parse_filter("status=running").unwrap_err().code, "E0420");
         assert_eq!(parse_filter("user=a=b").unwrap_err().code, "E0420");
         assert_eq!(parse_filter("color=red").unwrap_err().code, "E0420");
+        // A name with `;` or `=` cannot be expressed in a filter.
+        assert_eq!(parse_filter("user=a;name=x;y").unwrap_err().code, "E0420");
+        assert_eq!(parse_filter("name=a=b").unwrap_err().code, "E0420");
+        assert_eq!(
+            parse_filter("startcreatedtime=yesterday").unwrap_err().code,
+            "E0420"
+        );
+        assert_eq!(
+            parse_filter("startcreatedtime=2026-12-01T23:05:00Z")
+                .unwrap_err()
+                .code,
+            "E0420"
+        );
+        let f = parse_filter("startcreatedtime=2026-12-01T23:05Z;endcreatedtime=-2d").unwrap();
+        assert_eq!(
+            f.created_from
+                .unwrap()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+            1_796_166_300
+        );
+        assert!(f.created_to.is_some());
     }
 }

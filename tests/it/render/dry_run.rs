@@ -36,6 +36,7 @@ fn start_state(enabled: bool, message: Option<&str>) -> StateService {
         store: store.path().join("state.json"),
         init: Some(document),
         tokens: Vec::new(),
+        ..Default::default()
     })
     .unwrap();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
