@@ -98,6 +98,7 @@ public final class Rig {
     mkdir(fs, "/tmp", "1777", null);
     mkdir(fs, "/user", "755", null);
     mkdir(fs, "/user/" + user, "755", user);
+    mkdir(fs, OozieRig.SHARELIB, "755", null);
 
     YarnConfiguration yconf = new YarnConfiguration(conf);
     yconf.set("fs.defaultFS", dfs.getURI().toString());
@@ -159,6 +160,11 @@ public final class Rig {
     probe(dnHttp + "/jmx?qry=Hadoop:service=DataNode,name=DataNodeInfo");
     probe(yarnUrl + "/ws/v1/cluster/info");
     probe(nmUrl + "/ws/v1/node/info");
+
+    // Real Apache Oozie 5.2.1 on the same cluster, in this JVM.
+    String oozieUrl = OozieRig.start(dir, yarnConf);
+    env.put("oozie_url", oozieUrl);
+    probe(oozieUrl + "/v2/admin/build-version");
 
     StringBuilder out = new StringBuilder();
     env.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
