@@ -4,7 +4,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +63,7 @@ final class OozieRig {
     Files.createDirectories(data);
     Files.createDirectories(logs);
 
-    int port = freePort();
+    int port = Rig.freePort();
     String baseUrl = "http://127.0.0.1:" + port + "/oozie";
 
     // Launcher containers get this JVM's class path (what Oozie's own tests
@@ -174,13 +173,6 @@ final class OozieRig {
 
   private static void servlet(ServletContextHandler ctx, Servlet s, String spec) {
     ctx.addServlet(new ServletHolder(s.getClass().getSimpleName(), s), spec);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    }
   }
 
   /**
