@@ -1,6 +1,6 @@
 //! The real-Hadoop suite: the real `hjob` binary and hjob's library clients
 //! against real Apache Hadoop (a MiniDFSCluster with WebHDFS and a
-//! MiniYARNCluster, started by `rig/run.sh start DIR`), found through
+//! MiniYARNCluster, and real Apache Oozie 5.2.1, started by `rig/run.sh start DIR`), found through
 //! `HJOB_RIG=DIR/rig.json`.
 //!
 //! Its own harness (libtest-mimic) so that a missing rig shows as *ignored*
@@ -8,6 +8,7 @@
 //! a missing rig is a failure.
 
 mod fidelity;
+mod oozie;
 mod rig;
 mod staging;
 mod webhdfs;
@@ -30,7 +31,10 @@ enum Guard {
 
 fn main() {
     let args = Arguments::from_args();
-    let tests: Vec<Test> = [webhdfs::TESTS, staging::TESTS, yarn::TESTS, fidelity::TESTS].concat();
+    let tests: Vec<Test> = [webhdfs::TESTS, staging::TESTS, yarn::TESTS, fidelity::TESTS,
+        oozie::TESTS,
+    ]
+    .concat();
 
     let rig = match Rig::from_env() {
         Ok(rig) => Some(std::sync::Arc::new(rig)),
