@@ -513,7 +513,7 @@ fn java_with_a_jar_compiled_now_gets_its_args_properties_file_and_archive(rig: &
             .unwrap();
         assert!(out.status.success(), "zip: {}", text(&out.stderr));
     }
-    let args = ["a b", "${x}", "#{y}", "", "é&<>"];
+    let args = ["a b", "${x}", "#{y}", "\\", "é&<>]]>", "'\""];
     let mut cmd = vec![
         "run",
         "java",
@@ -546,6 +546,15 @@ fn java_with_a_jar_compiled_now_gets_its_args_properties_file_and_archive(rig: &
     // Hadoop configuration, not JVM system properties.
     let s = real.status(id);
     assert_eq!(s["status"], "SUCCEEDED", "{s}");
+
+    // The real launcher turns an empty argument into null and fails
+    // (JA018); hjob refuses it before staging anything.
+    let out = real.run(&[
+        "run", "java", "--jar", jar.to_str().unwrap(), "--main-class", "RigMain", "--", "a", "",
+    ]);
+    assert_eq!(code(&out), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("argument 2 is empty"), "{}", text(&out.stderr));
+
     let def = block_on({
         let url = format!("{}/v2/job/{id}?show=definition", oozie(rig));
         async move { reqwest::get(&url).await.unwrap().text().await.unwrap() }
