@@ -94,6 +94,10 @@ final class OozieRig {
     site.set("oozie.service.JPAService.jdbc.password", "");
     site.set("oozie.service.JPAService.create.db.schema", "true");
     site.set("oozie.service.HadoopAccessorService.supported.filesystems", "*");
+    // What an Oozie 5 installation sets so that workflow 1.0 actions may
+    // leave out <name-node> and <resource-manager>.
+    site.set("oozie.actions.default.name-node", hadoopConf.get("fs.defaultFS"));
+    site.set("oozie.actions.default.job-tracker", hadoopConf.get("yarn.resourcemanager.address"));
     // Small launchers, and a short worst case when a callback is missed.
     site.set("oozie.launcher.default.memory.mb", "256");
     site.set("oozie.launcher.default.max.attempts", "1");
