@@ -278,7 +278,7 @@ fn sigkill_during_wait_then_wait_reattaches_with_the_jobs_outcome() {
     assert_eq!(code(&out), 1, "{}", text(&out.stderr));
     let doc = json_doc(&out);
     assert_eq!(doc["status"], "FAILED");
-    assert!(doc["error"].as_str().unwrap().contains("exit code [7]"));
+    assert!(doc["error"].as_str().unwrap().contains("exit code [1]"));
 }
 
 #[test]
