@@ -36,10 +36,22 @@ pub async fn find_submission(
     app_name: &str,
     submission_id: &str,
 ) -> anyhow::Result<Option<String>> {
-    let list = oozie
-        .list(&[("user", user), ("name", app_name)], 1, 50)
-        .await?;
-    for candidate in list.workflows {
+    // Oozie's jobs filter is `name=value;…` with no escaping: the real
+    // Oozie 5.2.1 answers a name holding `;` or `=` with 400 E0420 "Invalid
+    // jobs filter". Such a name is matched here among the user's newest jobs.
+    let filterable = !app_name.contains([';', '=']);
+    let list = if filterable {
+        oozie
+            .list(&[("user", user), ("name", app_name)], 1, 50)
+            .await?
+    } else {
+        oozie.list(&[("user", user)], 1, 500).await?
+    };
+    for candidate in list
+        .workflows
+        .into_iter()
+        .filter(|w| w.app_name.as_deref() == Some(app_name))
+    {
         let job = oozie.info(&candidate.id).await?;
         if job.conf_property(SUBMISSION_ID_PROPERTY).as_deref() == Some(submission_id) {
             return Ok(Some(job.id));

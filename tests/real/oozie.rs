@@ -48,6 +48,10 @@ pub const TESTS: &[Test] = &[
         spark_hive_and_scalding_are_accepted_and_end_on_the_missing_runtime,
     ),
     (
+        "oozie::a_lost_submit_answer_is_adopted_and_exactly_one_job_exists",
+        a_lost_submit_answer_is_adopted_and_exactly_one_job_exists,
+    ),
+    (
         "oozie::invalid_samples_get_the_recorded_real_oozie_codes",
         invalid_samples_get_the_recorded_real_oozie_codes,
     ),
@@ -727,4 +731,182 @@ fn put(rig: &Rig, path: &str, body: Vec<u8>) {
         let r = client.put(&location).body(body).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 201, "{path}");
     });
+}
+
+/// A loopback HTTP proxy in front of the real Oozie that, for the next
+/// `POST …/v1/jobs`, lets the real server answer and then closes the
+/// client's connection without passing the answer on: the job exists, the
+/// client never hears of it.
+struct LossyProxy {
+    url: String,
+    dropped: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+fn lossy_proxy(upstream: &str) -> LossyProxy {
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let up = url::Url::parse(upstream).unwrap();
+    let up_addr = format!("{}:{}", up.host_str().unwrap(), up.port().unwrap());
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}{}", listener.local_addr().unwrap(), up.path());
+    let dropped = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = dropped.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { continue };
+            let up_addr = up_addr.clone();
+            let counter = counter.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(client.try_clone().unwrap());
+                let mut client = client;
+                loop {
+                    // One request: head, then Content-Length bytes.
+                    let mut head = Vec::new();
+                    let mut length = 0usize;
+                    loop {
+                        let mut line = String::new();
+                        match reader.read_line(&mut line) {
+                            Ok(0) | Err(_) => return,
+                            Ok(_) => {}
+                        }
+                        let lower = line.to_ascii_lowercase();
+                        if let Some(v) = lower.strip_prefix("content-length:") {
+                            length = v.trim().parse().unwrap_or(0);
+                        }
+                        if lower.starts_with("connection:") {
+                            continue;
+                        }
+                        if line == "\r\n" {
+                            head.extend_from_slice(b"connection: close\r\n\r\n");
+                            break;
+                        }
+                        head.extend_from_slice(line.as_bytes());
+                    }
+                    let mut body = vec![0u8; length];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    let first = String::from_utf8_lossy(&head).lines().next().unwrap_or("").to_owned();
+                    let is_submit = first.starts_with("POST ") && first.contains("/v1/jobs");
+                    let mut upstream = TcpStream::connect(&up_addr).unwrap();
+                    upstream.write_all(&head).unwrap();
+                    upstream.write_all(&body).unwrap();
+                    let mut answer = Vec::new();
+                    let _ = upstream.read_to_end(&mut answer);
+                    if is_submit && counter.load(Ordering::SeqCst) == 0 {
+                        // The server answered (the job exists); the client
+                        // loses the answer.
+                        counter.fetch_add(1, Ordering::SeqCst);
+                        let _ = client.shutdown(std::net::Shutdown::Both);
+                        return;
+                    }
+                    if client.write_all(&answer).is_err() {
+                        return;
+                    }
+                    // The answer says `connection: close`.
+                    let _ = client.shutdown(std::net::Shutdown::Both);
+                    return;
+                }
+            });
+        }
+    });
+    LossyProxy { url, dropped }
+}
+
+/// A state service whose one cluster is the rig's, with Oozie at `oozie_url`.
+fn serve_state(rig: &Rig, oozie_url: &str) -> String {
+    use axum::routing::get;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = serde_json::json!({
+        "version": 1,
+        "active_cluster": "rig",
+        "submission": {"enabled": true},
+        "clusters": {"rig": {
+            "oozie_url": oozie_url,
+            "webhdfs_url": rig.webhdfs_url,
+            "name_node": rig.name_node,
+            "job_tracker": rig.job_tracker,
+            "yarn_url": rig.yarn_url,
+            "queue": "default"
+        }}
+    })
+    .to_string();
+    let app = axum::Router::new().route(
+        "/v1/state",
+        get(move || {
+            let state = state.clone();
+            async move {
+                (
+                    [("content-type", "application/json"), ("etag", "\"1\"")],
+                    state,
+                )
+            }
+        }),
+    );
+    std::thread::spawn(move || {
+        block_on(async move {
+            axum::serve(tokio::net::TcpListener::from_std(listener).unwrap(), app)
+                .await
+                .unwrap();
+        });
+    });
+    base
+}
+
+/// Every workflow job on the real Oozie with this app name.
+fn jobs_named(rig: &Rig, name: &str) -> Vec<String> {
+    let url = format!(
+        "{}/v2/jobs?jobtype=wf&len=1000&filter={}",
+        oozie(rig),
+        url::form_urlencoded::byte_serialize(format!("user={}", rig.user).as_bytes())
+            .collect::<String>()
+    );
+    let list = get_json(&url);
+    list["workflows"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no workflows in {list}"))
+        .iter()
+        .filter(|w| w["appName"] == name)
+        .map(|w| w["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn a_lost_submit_answer_is_adopted_and_exactly_one_job_exists(rig: &Rig) {
+    let tag = unique("lost");
+    for name in [
+        format!("{tag}-plain"),
+        format!("{tag};semi;colon"),
+        format!("{tag}=eq=ual"),
+        format!("{tag} with spaces"),
+        format!("{tag}-ünï-名前"),
+    ] {
+        let proxy = lossy_proxy(oozie(rig));
+        let state = serve_state(rig, &proxy.url);
+        let home = tempfile::tempdir().unwrap();
+        std::fs::write(
+            home.path().join("hjob.toml"),
+            "[http]\ntimeout = \"60s\"\nbackoff_initial = \"50ms\"\nbackoff_max = \"1s\"\nstate_deadline = \"20s\"\n",
+        )
+        .unwrap();
+        let out = hjob_command(home.path(), &state, &rig.user)
+            .args([
+                "--output", "json", "run", "shell", "--detach", "--name", &name, "--", "true",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            proxy.dropped.load(std::sync::atomic::Ordering::SeqCst),
+            1,
+            "{name}: the proxy never dropped a submit answer"
+        );
+        assert_eq!(code(&out), Some(0), "{name}: {}", text(&out.stderr));
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["adopted"], true, "{name}: {doc}");
+        let id = doc["id"].as_str().unwrap();
+        let jobs = jobs_named(rig, &name);
+        assert_eq!(jobs, vec![id.to_owned()], "{name}: jobs on the real Oozie");
+    }
 }
