@@ -52,6 +52,14 @@ pub const TESTS: &[Test] = &[
         a_lost_submit_answer_is_adopted_and_exactly_one_job_exists,
     ),
     (
+        "oozie::logs_follow_streams_a_running_action_and_ends_with_the_job",
+        logs_follow_streams_a_running_action_and_ends_with_the_job,
+    ),
+    (
+        "oozie::real_answers_keep_the_recorded_shapes",
+        real_answers_keep_the_recorded_shapes,
+    ),
+    (
         "oozie::invalid_samples_get_the_recorded_real_oozie_codes",
         invalid_samples_get_the_recorded_real_oozie_codes,
     ),
@@ -909,4 +917,192 @@ fn a_lost_submit_answer_is_adopted_and_exactly_one_job_exists(rig: &Rig) {
         let jobs = jobs_named(rig, &name);
         assert_eq!(jobs, vec![id.to_owned()], "{name}: jobs on the real Oozie");
     }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Every key of `a` is in `b` with the same JSON type (nulls match
+/// anything: a value that is sometimes absent); arrays: each element of `a`
+/// matches some element of `b`.
+fn same_shape(a: &Value, b: &Value, at: &str) -> Result<(), String> {
+    if a.is_null() || b.is_null() {
+        return Ok(());
+    }
+    if kind(a) != kind(b) {
+        return Err(format!("{at}: {} vs {}", kind(a), kind(b)));
+    }
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, v) in x {
+                let w = y.get(k).ok_or_else(|| format!("{at}.{k}: missing"))?;
+                same_shape(v, w, &format!("{at}.{k}"))?;
+            }
+            Ok(())
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            for (i, v) in x.iter().enumerate() {
+                if !y.iter().any(|w| same_shape(v, w, at).is_ok()) {
+                    return Err(format!("{at}[{i}]: no element matches"));
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn answers_path() -> PathBuf {
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/sandbox/tests/fixtures/real-oozie/answers.json"
+    ))
+}
+
+/// GET → (status, content-type, oozie-error-code, oozie-error-message, body).
+fn fetch(url: &str) -> (u16, String, String, String, String) {
+    let url = url.to_owned();
+    block_on(async move {
+        let r = reqwest::get(&url).await.unwrap();
+        let h = |k: &str| {
+            r.headers()
+                .get(k)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .unwrap_or_default()
+        };
+        let (status, ct, code, message) = (
+            r.status().as_u16(),
+            h("content-type"),
+            h("oozie-error-code"),
+            h("oozie-error-message"),
+        );
+        (status, ct, code, message, r.text().await.unwrap())
+    })
+}
+
+/// The real Oozie's answers hjob depends on (versions, build, status, job
+/// info from v1 and v2, the jobs list, an error with its headers and JSON
+/// body, a log line), with their shapes locked in a fixture the sandbox's
+/// conformance test is checked against. HJOB_RECORD=1 rewrites it.
+fn real_answers_keep_the_recorded_shapes(rig: &Rig) {
+    let real = Real::new(rig);
+    let (out, doc) = real.json(&["run", "shell", "--", "echo", "recorded"]);
+    assert_eq!(code(&out), Some(0), "{doc}\n{}", text(&out.stderr));
+    let id = doc["id"].as_str().unwrap().to_owned();
+    let o = oozie(rig);
+    let json = |path: &str| -> Value {
+        let (status, _, _, _, body) = fetch(&format!("{o}{path}"));
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+    };
+    let (_, status_type, _, _, _) = fetch(&format!("{o}/v1/admin/status"));
+    let missing = id.replacen(&id[..7], "9999999", 1);
+    let (err_status, err_type, err_code, err_message, err_body) =
+        fetch(&format!("{o}/v1/job/{missing}?show=info"));
+    let (_, _, _, _, log) = fetch(&format!("{o}/v1/job/{id}?show=log"));
+    let log_line = log
+        .lines()
+        .find(|l| l.contains(&format!("JOB[{id}]")))
+        .unwrap_or_else(|| panic!("no log line names the job:\n{log}"))
+        .replace(&id, "JOB_ID");
+    let filter: String = url::form_urlencoded::byte_serialize(format!("user={}", rig.user).as_bytes()).collect();
+    let fresh = serde_json::json!({
+        "versions": json("/versions"),
+        "build_version": json("/v2/admin/build-version"),
+        "status": json("/v1/admin/status"),
+        "status_content_type": status_type,
+        "job_info_v1": json(&format!("/v1/job/{id}?show=info")),
+        "job_info_v2": json(&format!("/v2/job/{id}?show=info")),
+        "jobs": json(&format!("/v1/jobs?jobtype=wf&len=2&filter={filter}")),
+        "unknown_job": {
+            "status": err_status,
+            "content_type": err_type,
+            "code": err_code,
+            "message": err_message.replace(&missing, "JOB_ID"),
+            "body": serde_json::from_str::<Value>(&err_body)
+                .unwrap_or_else(|e| panic!("error body is not JSON ({e}): {err_body}")),
+        },
+        "log_line": log_line,
+    });
+    if std::env::var_os("HJOB_RECORD").is_some() {
+        std::fs::write(
+            answers_path(),
+            serde_json::to_string_pretty(&fresh).unwrap() + "\n",
+        )
+        .unwrap();
+    }
+    let recorded: Value = serde_json::from_str(
+        &std::fs::read_to_string(answers_path()).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (record it: HJOB_RECORD=1 cargo test --test real -- real_answers)",
+                answers_path().display()
+            )
+        }),
+    )
+    .unwrap();
+    same_shape(&recorded, &fresh, "recorded").unwrap();
+    same_shape(&fresh, &recorded, "fresh").unwrap();
+    for key in ["versions", "build_version", "status_content_type"] {
+        assert_eq!(recorded[key], fresh[key], "{key}");
+    }
+    for key in ["status", "code", "message", "content_type"] {
+        assert_eq!(recorded["unknown_job"][key], fresh["unknown_job"][key], "{key}");
+    }
+}
+
+/// `hjob logs --follow` streams the real launcher's stdout while the action
+/// runs, then ends with the job's exit code.
+fn logs_follow_streams_a_running_action_and_ends_with_the_job(rig: &Rig) {
+    use std::io::{BufRead as _, BufReader};
+    let real = Real::new(rig);
+    let first = unique("first");
+    // The rig's containers run on this machine: the command waits for a
+    // local file the test creates once it has seen the first line.
+    let gate = tempfile::tempdir().unwrap();
+    let marker = gate.path().join("go");
+    let script = format!(
+        "echo {first}; while [ ! -e '{}' ]; do sleep 0.2; done; echo second-line",
+        marker.display()
+    );
+    let id = real.detach(&["run", "shell", "--", "sh", "-c", &script]);
+    let mut child = hjob_command(real.home.path(), &rig.state_url, &rig.user)
+        .args(["logs", "--follow", &id])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let mut seen = Vec::new();
+    loop {
+        let line = lines
+            .next()
+            .unwrap_or_else(|| panic!("--follow ended before the first line:\n{}", seen.join("\n")))
+            .unwrap();
+        let hit = line.contains(&format!("Stdoutput {first}"));
+        seen.push(line);
+        if hit {
+            break;
+        }
+    }
+    // Seen while the action still runs (it waits for the marker).
+    let s = real.status(&id);
+    assert_eq!(s["status"], "RUNNING", "{s}");
+    std::fs::write(&marker, b"").unwrap();
+    let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{}", rest.join("\n"));
+    assert!(
+        rest.iter().any(|l| l.contains("Stdoutput second-line")),
+        "{}",
+        rest.join("\n")
+    );
 }

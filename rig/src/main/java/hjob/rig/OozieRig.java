@@ -33,6 +33,7 @@ import org.apache.oozie.servlet.VersionServlet;
 import org.apache.oozie.util.ClasspathUtils;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
@@ -147,6 +148,14 @@ final class OozieRig {
     servlet(ctx, new V2SLAServlet(), "/v2/sla/*");
     servlet(ctx, new V2ValidateServlet(), "/v2/validate/*");
     servlet(ctx, new ErrorServlet(), "/error/*");
+    // Error pages as org.apache.oozie.server.EmbeddedOozieServer maps them:
+    // Oozie's ErrorServlet answers JSON {"httpStatusCode":…,"errorMessage":…}.
+    ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+    for (int status : new int[] {400, 401, 403, 404, 405, 409, 500, 501, 503}) {
+      errors.addErrorPage(status, "/error");
+    }
+    errors.addErrorPage("java.lang.Throwable", "/error");
+    ctx.setErrorHandler(errors);
     server.setHandler(ctx);
     server.setStopAtShutdown(false);
     server.start();
