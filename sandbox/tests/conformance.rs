@@ -35,7 +35,9 @@ async fn every_invalid_sample_is_rejected_with_its_code() {
         // The real server's code, not the sample's comment: for doctype.xml
         // the comment says E0701 but real Oozie answers E0700.
         let real = &real_answers()[&name];
-        let code = real["code"].as_str().unwrap_or_else(|| panic!("{name}: not recorded"));
+        let code = real["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: not recorded"));
         upload(
             &c,
             &format!("/user/alice/{name}/workflow.xml"),
@@ -59,14 +61,21 @@ async fn every_invalid_sample_is_rejected_with_its_code() {
         // Beyond XSD errors (the sandbox's come from xmllint, the real ones
         // from Xerces), the message is the real one, word for word.
         if !real["message"].as_str().unwrap().starts_with("E0701: ") && message != real["message"] {
-            differ.push(format!("{name}: sandbox {message:?}, real {}", real["message"]));
+            differ.push(format!(
+                "{name}: sandbox {message:?}, real {}",
+                real["message"]
+            ));
         }
         let body = r.text().await.unwrap();
         assert!(body.contains("\"httpStatusCode\":400"), "{name}: {body}");
         checked += 1;
     }
     assert!(checked >= 17, "only {checked} samples");
-    assert!(differ.is_empty(), "messages differ from real Oozie:\n{}", differ.join("\n"));
+    assert!(
+        differ.is_empty(),
+        "messages differ from real Oozie:\n{}",
+        differ.join("\n")
+    );
 }
 
 #[tokio::test]
@@ -276,7 +285,10 @@ async fn real_oozie_answers_have_the_sandbox_shapes() {
     let c = sb.cluster("alpha");
     let http = client();
 
-    assert_eq!(get_json(&format!("{}/versions", c.oozie)).await, real["versions"]);
+    assert_eq!(
+        get_json(&format!("{}/versions", c.oozie)).await,
+        real["versions"]
+    );
     let build = get_json(&format!("{}/v2/admin/build-version", c.oozie)).await;
     same_shape(&real["build_version"], &build, "build").unwrap();
     let status = get_json(&format!("{}/v1/admin/status", c.oozie)).await;
@@ -306,10 +318,16 @@ async fn real_oozie_answers_have_the_sandbox_shapes() {
         .unwrap();
     let want = &real["unknown_job"];
     assert_eq!(r.status().as_u16(), want["status"].as_u64().unwrap() as u16);
-    assert_eq!(r.headers()["oozie-error-code"], want["code"].as_str().unwrap());
+    assert_eq!(
+        r.headers()["oozie-error-code"],
+        want["code"].as_str().unwrap()
+    );
     assert_eq!(
         r.headers()["oozie-error-message"].to_str().unwrap(),
-        want["message"].as_str().unwrap().replace("JOB_ID", &missing)
+        want["message"]
+            .as_str()
+            .unwrap()
+            .replace("JOB_ID", &missing)
     );
     let body: Value = r.json().await.unwrap();
     same_shape(&want["body"], &body, "error body").unwrap();

@@ -1,7 +1,7 @@
 //! The real-Hadoop suite: the real `hjob` binary and hjob's library clients
 //! against real Apache Hadoop (a MiniDFSCluster with WebHDFS and a
-//! MiniYARNCluster, and real Apache Oozie 5.2.1, started by `rig/run.sh start DIR`), found through
-//! `HJOB_RIG=DIR/rig.json`.
+//! MiniYARNCluster, and real Apache Oozie 5.2.1, started by
+//! `rig/run.sh start DIR`), found through `HJOB_RIG=DIR/rig.json`.
 //!
 //! Its own harness (libtest-mimic) so that a missing rig shows as *ignored*
 //! with one line saying how to run the suite, never as passed. With `CI` set,
@@ -29,9 +29,15 @@ enum Guard {
     Shared(std::sync::RwLockReadGuard<'static, ()>),
 }
 
+// The harness says on stderr why the suite is skipped or cannot run.
+#[allow(clippy::print_stderr)]
 fn main() {
     let args = Arguments::from_args();
-    let tests: Vec<Test> = [webhdfs::TESTS, staging::TESTS, yarn::TESTS, fidelity::TESTS,
+    let tests: Vec<Test> = [
+        webhdfs::TESTS,
+        staging::TESTS,
+        yarn::TESTS,
+        fidelity::TESTS,
         oozie::TESTS,
     ]
     .concat();

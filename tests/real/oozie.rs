@@ -289,7 +289,15 @@ fn argument_vectors_come_back_byte_exact_with_schema_0_5_and_1_0(rig: &Rig) {
     for schema in ["0.5", "1.0"] {
         for batch in &batches {
             let mut args = vec![
-                "run", "shell", "--schema", schema, "--", "sh", "-c", ECHO_ARGS, "echo-args",
+                "run",
+                "shell",
+                "--schema",
+                schema,
+                "--",
+                "sh",
+                "-c",
+                ECHO_ARGS,
+                "echo-args",
             ];
             args.extend(batch.iter().map(|s| s.as_str()));
             jobs.push((schema, *batch, real.detach(&args)));
@@ -354,10 +362,7 @@ fn a_shell_exiting_7_ends_failed_exit_1_with_the_real_error_and_its_stderr_in_lo
         .find("==> action shell: stderr <==")
         .unwrap_or_else(|| panic!("no stderr section in\n{logs}"));
     assert!(logs[stderr_at..].contains(&mark), "{logs}");
-    assert!(
-        logs.contains("Exit code of the Shell command 7"),
-        "{logs}"
-    );
+    assert!(logs.contains("Exit code of the Shell command 7"), "{logs}");
 }
 
 /// Polls `hjob status` until `done` holds (the rig's events, no fixed sleep
@@ -562,10 +567,22 @@ fn java_with_a_jar_compiled_now_gets_its_args_properties_file_and_archive(rig: &
     // The real launcher turns an empty argument into null and fails
     // (JA018); hjob refuses it before staging anything.
     let out = real.run(&[
-        "run", "java", "--jar", jar.to_str().unwrap(), "--main-class", "RigMain", "--", "a", "",
+        "run",
+        "java",
+        "--jar",
+        jar.to_str().unwrap(),
+        "--main-class",
+        "RigMain",
+        "--",
+        "a",
+        "",
     ]);
     assert_eq!(code(&out), Some(2), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("argument 2 is empty"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("argument 2 is empty"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let def = block_on({
         let url = format!("{}/v2/job/{id}?show=definition", oozie(rig));
@@ -675,7 +692,10 @@ fn invalid_samples_get_the_recorded_real_oozie_codes(rig: &Rig) {
         let conf = format!(
             "<configuration>{}{}{}{}</configuration>",
             prop("user.name", &rig.user),
-            prop("oozie.wf.application.path", &format!("{}{app}", rig.name_node)),
+            prop(
+                "oozie.wf.application.path",
+                &format!("{}{app}", rig.name_node)
+            ),
             prop("nameNode", &rig.name_node),
             prop("jobTracker", &rig.job_tracker),
         );
@@ -694,7 +714,11 @@ fn invalid_samples_get_the_recorded_real_oozie_codes(rig: &Rig) {
                     .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
                     .unwrap_or_default()
             };
-            (r.status().as_u16(), h("oozie-error-code"), h("oozie-error-message"))
+            (
+                r.status().as_u16(),
+                h("oozie-error-code"),
+                h("oozie-error-message"),
+            )
         });
         answers.insert(
             name,
@@ -768,54 +792,54 @@ fn lossy_proxy(upstream: &str) -> LossyProxy {
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(client.try_clone().unwrap());
                 let mut client = client;
+                // One request per connection (the answer says `connection: close`).
+                // One request: head, then Content-Length bytes.
+                let mut head = Vec::new();
+                let mut length = 0usize;
                 loop {
-                    // One request: head, then Content-Length bytes.
-                    let mut head = Vec::new();
-                    let mut length = 0usize;
-                    loop {
-                        let mut line = String::new();
-                        match reader.read_line(&mut line) {
-                            Ok(0) | Err(_) => return,
-                            Ok(_) => {}
-                        }
-                        let lower = line.to_ascii_lowercase();
-                        if let Some(v) = lower.strip_prefix("content-length:") {
-                            length = v.trim().parse().unwrap_or(0);
-                        }
-                        if lower.starts_with("connection:") {
-                            continue;
-                        }
-                        if line == "\r\n" {
-                            head.extend_from_slice(b"connection: close\r\n\r\n");
-                            break;
-                        }
-                        head.extend_from_slice(line.as_bytes());
+                    let mut line = String::new();
+                    match reader.read_line(&mut line) {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) => {}
                     }
-                    let mut body = vec![0u8; length];
-                    if reader.read_exact(&mut body).is_err() {
-                        return;
+                    let lower = line.to_ascii_lowercase();
+                    if let Some(v) = lower.strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
                     }
-                    let first = String::from_utf8_lossy(&head).lines().next().unwrap_or("").to_owned();
-                    let is_submit = first.starts_with("POST ") && first.contains("/v1/jobs");
-                    let mut upstream = TcpStream::connect(&up_addr).unwrap();
-                    upstream.write_all(&head).unwrap();
-                    upstream.write_all(&body).unwrap();
-                    let mut answer = Vec::new();
-                    let _ = upstream.read_to_end(&mut answer);
-                    if is_submit && counter.load(Ordering::SeqCst) == 0 {
-                        // The server answered (the job exists); the client
-                        // loses the answer.
-                        counter.fetch_add(1, Ordering::SeqCst);
-                        let _ = client.shutdown(std::net::Shutdown::Both);
-                        return;
+                    if lower.starts_with("connection:") {
+                        continue;
                     }
-                    if client.write_all(&answer).is_err() {
-                        return;
+                    if line == "\r\n" {
+                        head.extend_from_slice(b"connection: close\r\n\r\n");
+                        break;
                     }
-                    // The answer says `connection: close`.
+                    head.extend_from_slice(line.as_bytes());
+                }
+                let mut body = vec![0u8; length];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let first = String::from_utf8_lossy(&head)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_owned();
+                let is_submit = first.starts_with("POST ") && first.contains("/v1/jobs");
+                let mut upstream = TcpStream::connect(&up_addr).unwrap();
+                upstream.write_all(&head).unwrap();
+                upstream.write_all(&body).unwrap();
+                let mut answer = Vec::new();
+                let _ = upstream.read_to_end(&mut answer);
+                if is_submit && counter.load(Ordering::SeqCst) == 0 {
+                    // The server answered (the job exists); the client
+                    // loses the answer.
+                    counter.fetch_add(1, Ordering::SeqCst);
                     let _ = client.shutdown(std::net::Shutdown::Both);
                     return;
                 }
+                // The answer says `connection: close`.
+                let _ = client.write_all(&answer);
+                let _ = client.shutdown(std::net::Shutdown::Both);
             });
         }
     });
@@ -1013,7 +1037,8 @@ fn real_answers_keep_the_recorded_shapes(rig: &Rig) {
         .find(|l| l.contains(&format!("JOB[{id}]")))
         .unwrap_or_else(|| panic!("no log line names the job:\n{log}"))
         .replace(&id, "JOB_ID");
-    let filter: String = url::form_urlencoded::byte_serialize(format!("user={}", rig.user).as_bytes()).collect();
+    let filter: String =
+        url::form_urlencoded::byte_serialize(format!("user={}", rig.user).as_bytes()).collect();
     let fresh = serde_json::json!({
         "versions": json("/versions"),
         "build_version": json("/v2/admin/build-version"),
@@ -1054,7 +1079,10 @@ fn real_answers_keep_the_recorded_shapes(rig: &Rig) {
         assert_eq!(recorded[key], fresh[key], "{key}");
     }
     for key in ["status", "code", "message", "content_type"] {
-        assert_eq!(recorded["unknown_job"][key], fresh["unknown_job"][key], "{key}");
+        assert_eq!(
+            recorded["unknown_job"][key], fresh["unknown_job"][key],
+            "{key}"
+        );
     }
 }
 

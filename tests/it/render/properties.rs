@@ -34,7 +34,9 @@ fn nasty_string() -> impl Strategy<Value = String> {
 /// Whether hjob must refuse a value that Oozie trims.
 fn refusable(value: &str) -> bool {
     // Above U+FFFF: the real Oozie's launcher cannot read it back (JA018).
-    value.chars().any(|c| !hjob::workflow::el::is_xml_char(c) || c > '\u{FFFF}')
+    value
+        .chars()
+        .any(|c| !hjob::workflow::el::is_xml_char(c) || c > '\u{FFFF}')
         || value.starts_with(|c: char| c <= ' ')
         || value.ends_with(|c: char| c <= ' ')
 }
