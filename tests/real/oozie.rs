@@ -56,6 +56,14 @@ pub const TESTS: &[Test] = &[
         logs_follow_streams_a_running_action_and_ends_with_the_job,
     ),
     (
+        "oozie::the_job_record_survives_a_change_of_the_active_cluster",
+        the_job_record_survives_a_change_of_the_active_cluster,
+    ),
+    (
+        "oozie::the_real_oozie_trims_arguments_and_fails_empty_java_args",
+        the_real_oozie_trims_arguments_and_fails_empty_java_args,
+    ),
+    (
         "oozie::real_answers_keep_the_recorded_shapes",
         real_answers_keep_the_recorded_shapes,
     ),
@@ -1132,5 +1140,302 @@ fn logs_follow_streams_a_running_action_and_ends_with_the_job(rig: &Rig) {
         rest.iter().any(|l| l.contains("Stdoutput second-line")),
         "{}",
         rest.join("\n")
+    );
+}
+
+/// An `hjob state-server` of the test's own (the rig's is shared by every
+/// test), killed on drop.
+struct OwnStateServer {
+    child: std::process::Child,
+    url: String,
+    token: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for OwnStateServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn own_state_server(rig: &Rig) -> OwnStateServer {
+    use std::io::{BufRead as _, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let token = unique("token");
+    std::fs::write(dir.path().join("tokens"), format!("tester:{token}\n")).unwrap();
+    let closed = "http://127.0.0.1:9";
+    let seed = serde_json::json!({
+        "version": 1,
+        "active_cluster": "rig",
+        "submission": {"enabled": true},
+        "clusters": {
+            "rig": {
+                "oozie_url": oozie(rig),
+                "webhdfs_url": rig.webhdfs_url,
+                "name_node": rig.name_node,
+                "job_tracker": rig.job_tracker,
+                "yarn_url": rig.yarn_url,
+                "queue": "default"
+            },
+            "elsewhere": {
+                "oozie_url": format!("{closed}/oozie"),
+                "webhdfs_url": format!("{closed}/webhdfs/v1"),
+                "name_node": "hdfs://127.0.0.1:9",
+                "job_tracker": "127.0.0.1:9",
+                "yarn_url": closed,
+                "queue": "default"
+            }
+        }
+    });
+    std::fs::write(dir.path().join("seed.json"), seed.to_string()).unwrap();
+    let mut child = std::process::Command::new(crate::rig::hjob_bin())
+        .args(["state-server", "--listen", "127.0.0.1:0", "--store"])
+        .arg(dir.path().join("state.json"))
+        .arg("--init")
+        .arg(dir.path().join("seed.json"))
+        .arg("--tokens")
+        .arg(dir.path().join("tokens"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The listening line (on either stream).
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let out = child.stdout.take().unwrap();
+    let err = child.stderr.take().unwrap();
+    for stream in [
+        Box::new(out) as Box<dyn std::io::Read + Send>,
+        Box::new(err) as Box<dyn std::io::Read + Send>,
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+    }
+    let url = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("hjob state-server printed no 'listening on' line");
+        if let Some(at) = line.find("listening on http://") {
+            let rest = &line[at + "listening on ".len()..];
+            break rest
+                .split(|c: char| c.is_whitespace())
+                .next()
+                .unwrap()
+                .to_owned();
+        }
+    };
+    OwnStateServer {
+        child,
+        url,
+        token,
+        _dir: dir,
+    }
+}
+
+/// A job keeps its cluster: after an admin moves ad hoc jobs to another
+/// cluster, `status`, `wait` and `logs` still reach the real Oozie it runs
+/// on, while a new run goes to the new (here unreachable) cluster.
+fn the_job_record_survives_a_change_of_the_active_cluster(rig: &Rig) {
+    let state = own_state_server(rig);
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("hjob.toml"),
+        "[http]\ntimeout = \"60s\"\nbackoff_initial = \"50ms\"\nbackoff_max = \"200ms\"\nstate_deadline = \"20s\"\n",
+    )
+    .unwrap();
+    let hjob = |args: &[&str]| -> Output {
+        hjob_command(home.path(), &state.url, &rig.user)
+            .env("HJOB_ADMIN_TOKEN", &state.token)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let json = |args: &[&str]| -> (Output, Value) {
+        let mut all = vec!["--output", "json"];
+        all.extend(args);
+        let out = hjob(&all);
+        let doc = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        (out, doc)
+    };
+    let gate = tempfile::tempdir().unwrap();
+    let marker = gate.path().join("go");
+    let script = format!(
+        "while [ ! -e '{}' ]; do sleep 0.2; done; echo after-the-switch",
+        marker.display()
+    );
+    let (out, doc) = json(&["run", "shell", "--detach", "--", "sh", "-c", &script]);
+    assert_eq!(code(&out), Some(0), "{}", text(&out.stderr));
+    let id = doc["id"].as_str().unwrap().to_owned();
+
+    let out = hjob(&["admin", "use", "elsewhere", "--yes"]);
+    assert_eq!(code(&out), Some(0), "{}", text(&out.stderr));
+    let (_, cluster) = json(&["cluster"]);
+    assert!(cluster.to_string().contains("elsewhere"), "{cluster}");
+
+    let (out, s) = json(&["status", &id]);
+    assert_eq!(code(&out), Some(0), "{}", text(&out.stderr));
+    assert_eq!(s["cluster"], "rig", "{s}");
+    assert_eq!(s["status"], "RUNNING", "{s}");
+
+    std::fs::write(&marker, b"").unwrap();
+    let (out, done) = json(&["wait", &id]);
+    assert_eq!(code(&out), Some(0), "{done}\n{}", text(&out.stderr));
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    let logs = hjob(&["logs", &id]);
+    assert!(
+        text(&logs.stdout).contains("Stdoutput after-the-switch"),
+        "{}",
+        text(&logs.stdout)
+    );
+
+    // A new run goes to the new active cluster, which does not answer.
+    let out = hjob(&["run", "shell", "--detach", "--", "true"]);
+    assert_ne!(code(&out), Some(0));
+    assert!(
+        text(&out.stderr).contains("127.0.0.1:9"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// Submits `workflow` (already on HDFS at `app`) and starts it; answers the id.
+fn submit_raw(rig: &Rig, app: &str) -> String {
+    let conf = format!(
+        "<configuration>{}{}{}{}</configuration>",
+        prop("user.name", &rig.user),
+        prop(
+            "oozie.wf.application.path",
+            &format!("{}{app}", rig.name_node)
+        ),
+        prop("nameNode", &rig.name_node),
+        prop("jobTracker", &rig.job_tracker),
+    );
+    let url = format!("{}/v1/jobs?action=start&user.name={}", oozie(rig), rig.user);
+    let answer = block_on(async move {
+        let r = reqwest::Client::new()
+            .post(&url)
+            .header("content-type", "application/xml;charset=UTF-8")
+            .body(conf)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.text().await.unwrap())
+    });
+    assert_eq!(answer.0, 201, "{}", answer.1);
+    let doc: Value = serde_json::from_str(&answer.1).unwrap();
+    doc["id"].as_str().unwrap().to_owned()
+}
+
+fn wait_raw(rig: &Rig, id: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(240);
+    loop {
+        let info = get_json(&format!("{}/v1/job/{id}?show=info", oozie(rig)));
+        if info["status"] != "RUNNING" && info["status"] != "PREP" {
+            return info;
+        }
+        assert!(Instant::now() < deadline, "{id} never ended: {info}");
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// What hjob's refusals rest on, shown on the real server with hand-written
+/// workflows: Oozie trims a shell `<argument>`, and hands an empty java
+/// `<arg/>` to the launcher as null (JA018) while a shell one arrives empty.
+fn the_real_oozie_trims_arguments_and_fails_empty_java_args(rig: &Rig) {
+    let real = Real::new(rig);
+    let base = format!("{}/{}", rig.home(), unique("raw"));
+    let shell = format!(
+        r#"<workflow-app xmlns="uri:oozie:workflow:0.5" name="raw-shell">
+  <start to="sh"/>
+  <action name="sh">
+    <shell xmlns="uri:oozie:shell-action:0.3">
+      <job-tracker>${{jobTracker}}</job-tracker>
+      <name-node>${{nameNode}}</name-node>
+      <exec>sh</exec>
+      <argument>-c</argument>
+      <argument>for a in "$@"; do echo "[$a]"; done</argument>
+      <argument>x</argument>
+      <argument>  padded  </argument>
+      <argument></argument>
+    </shell>
+    <ok to="end"/>
+    <error to="fail"/>
+  </action>
+  <kill name="fail"><message>failed</message></kill>
+  <end name="end"/>
+</workflow-app>
+"#
+    );
+    put(
+        rig,
+        &format!("{base}/shell/workflow.xml"),
+        shell.into_bytes(),
+    );
+    let work = tempfile::tempdir().unwrap();
+    let jar = compile_jar(
+        work.path(),
+        "RawMain",
+        "public class RawMain { public static void main(String[] a) { System.out.println(\"ran \" + a.length); } }",
+    );
+    put(
+        rig,
+        &format!("{base}/java/lib/RawMain.jar"),
+        std::fs::read(jar).unwrap(),
+    );
+    let java = r#"<workflow-app xmlns="uri:oozie:workflow:0.5" name="raw-java">
+  <start to="java"/>
+  <action name="java">
+    <java>
+      <job-tracker>${jobTracker}</job-tracker>
+      <name-node>${nameNode}</name-node>
+      <main-class>RawMain</main-class>
+      <arg>a</arg>
+      <arg></arg>
+    </java>
+    <ok to="end"/>
+    <error to="fail"/>
+  </action>
+  <kill name="fail"><message>failed</message></kill>
+  <end name="end"/>
+</workflow-app>
+"#;
+    put(
+        rig,
+        &format!("{base}/java/workflow.xml"),
+        java.as_bytes().to_vec(),
+    );
+
+    let shell_id = submit_raw(rig, &format!("{base}/shell"));
+    let java_id = submit_raw(rig, &format!("{base}/java"));
+
+    let info = wait_raw(rig, &shell_id);
+    assert_eq!(info["status"], "SUCCEEDED", "{info}");
+    let logs = real.logs(&shell_id);
+    let got: Vec<&str> = logs
+        .lines()
+        .filter_map(|l| l.strip_prefix("Stdoutput "))
+        .collect();
+    assert_eq!(got, ["[padded]", "[]"], "{logs}");
+
+    let info = wait_raw(rig, &java_id);
+    assert_eq!(info["status"], "KILLED", "{info}");
+    let a = info["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "java")
+        .unwrap();
+    assert_eq!(a["errorCode"], "JA018", "{info}");
+    assert!(
+        a["errorMessage"]
+            .as_str()
+            .is_some_and(|m| m.contains("\"arg\" is null")),
+        "{info}"
     );
 }
