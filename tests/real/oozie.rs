@@ -1350,13 +1350,12 @@ fn wait_raw(rig: &Rig, id: &str) -> Value {
 fn the_real_oozie_trims_arguments_and_fails_empty_java_args(rig: &Rig) {
     let real = Real::new(rig);
     let base = format!("{}/{}", rig.home(), unique("raw"));
-    let shell = format!(
-        r#"<workflow-app xmlns="uri:oozie:workflow:0.5" name="raw-shell">
+    let shell = r#"<workflow-app xmlns="uri:oozie:workflow:0.5" name="raw-shell">
   <start to="sh"/>
   <action name="sh">
     <shell xmlns="uri:oozie:shell-action:0.3">
-      <job-tracker>${{jobTracker}}</job-tracker>
-      <name-node>${{nameNode}}</name-node>
+      <job-tracker>${jobTracker}</job-tracker>
+      <name-node>${nameNode}</name-node>
       <exec>sh</exec>
       <argument>-c</argument>
       <argument>for a in "$@"; do echo "[$a]"; done</argument>
@@ -1370,12 +1369,11 @@ fn the_real_oozie_trims_arguments_and_fails_empty_java_args(rig: &Rig) {
   <kill name="fail"><message>failed</message></kill>
   <end name="end"/>
 </workflow-app>
-"#
-    );
+"#;
     put(
         rig,
         &format!("{base}/shell/workflow.xml"),
-        shell.into_bytes(),
+        shell.as_bytes().to_vec(),
     );
     let work = tempfile::tempdir().unwrap();
     let jar = compile_jar(
