@@ -46,7 +46,7 @@ build() {
     command -v mvn >/dev/null || fail "checking tools" "no mvn: install Maven (apt-get install maven)"
     mkdir -p "$target"
     if [ ! -s "$target/cp.txt" ] || [ "$here/pom.xml" -nt "$target/cp.txt" ] || [ "$here/settings.xml" -nt "$target/cp.txt" ]; then
-        say "resolving the Hadoop class path (Maven; the first run downloads ~140 MB)"
+        say "resolving the Hadoop + Oozie class path (Maven Central; the first run downloads ~175 MB)"
         mvn -B -q -s "$here/settings.xml" -f "$here/pom.xml" dependency:build-classpath \
             -Dmdep.outputFile="$target/cp.txt" >"$target/mvn.log" 2>&1 \
             || { tail -20 "$target/mvn.log" >&2; fail "resolving the class path" "see $target/mvn.log"; }
