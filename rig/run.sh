@@ -2,7 +2,8 @@
 # rig/run.sh - real Apache Hadoop on loopback for hjob's tests.
 #
 #   rig/run.sh start DIR   build what is missing, start the rig (MiniDFSCluster
-#                          with WebHDFS + MiniYARNCluster, one JVM) and an
+#                          with WebHDFS + MiniYARNCluster + real Apache Oozie
+#                          5.2.1, one JVM) and an
 #                          `hjob state-server` seeded with a cluster that points
 #                          at it; wait until every server answers; write
 #                          DIR/rig.json; print `export HJOB_STATE_URL=…` and
@@ -44,20 +45,24 @@ build() {
     pick_java_home
     command -v mvn >/dev/null || fail "checking tools" "no mvn: install Maven (apt-get install maven)"
     mkdir -p "$target"
-    if [ ! -s "$target/cp.txt" ] || [ "$here/pom.xml" -nt "$target/cp.txt" ]; then
-        say "resolving the Hadoop class path (Maven; the first run downloads ~140 MB)"
+    if [ ! -s "$target/cp.txt" ] || [ "$here/pom.xml" -nt "$target/cp.txt" ] || [ "$here/settings.xml" -nt "$target/cp.txt" ]; then
+        say "resolving the Hadoop + Oozie class path (Maven Central; the first run downloads ~175 MB)"
         # HJOB_RIG_MAVEN_REPO: a Maven repository of its own (CI caches).
         local repo=()
         [ -n "${HJOB_RIG_MAVEN_REPO:-}" ] && repo=(-Dmaven.repo.local="$HJOB_RIG_MAVEN_REPO")
-        mvn -B -q "${repo[@]}" -f "$here/pom.xml" dependency:build-classpath \
+        mvn -B -q "${repo[@]}" -s "$here/settings.xml" -f "$here/pom.xml" dependency:build-classpath \
             -Dmdep.outputFile="$target/cp.txt" >"$target/mvn.log" 2>&1 \
             || { tail -20 "$target/mvn.log" >&2; fail "resolving the class path" "see $target/mvn.log"; }
     fi
-    local src="$here/src/main/java/hjob/rig/Rig.java"
-    if [ ! -f "$target/classes/hjob/rig/Rig.class" ] || [ "$src" -nt "$target/classes/hjob/rig/Rig.class" ]; then
-        say "compiling Rig.java"
+    local srcdir="$here/src/main/java/hjob/rig" stamp="$target/classes/.stamp" stale=""
+    [ -f "$stamp" ] || stale=1
+    [ -n "$stale" ] || [ -z "$(find "$srcdir" -name '*.java' -newer "$stamp")" ] || stale=1
+    if [ -n "$stale" ]; then
+        say "compiling rig/src"
+        mkdir -p "$target/classes"
         "$JAVA_HOME/bin/javac" --release 17 -nowarn -cp "$(cat "$target/cp.txt")" \
-            -d "$target/classes" "$src" || fail "compiling" "javac $src"
+            -d "$target/classes" "$srcdir"/*.java || fail "compiling" "javac $srcdir/*.java"
+        touch "$stamp"
     fi
 }
 
@@ -103,7 +108,7 @@ start() {
     rm -rf "$dir/hadoop" "$dir/hadoop.env" "$dir/rig.json" "$dir/state"
     mkdir -p "$dir/hadoop" "$dir/state"
 
-    say "starting Hadoop (NameNode, DataNode, ResourceManager, NodeManager)"
+    say "starting Hadoop (NameNode, DataNode, ResourceManager, NodeManager) and Oozie"
     local cp
     cp="$target/classes:$here/src/main/resources:$(cat "$target/cp.txt")"
     local opens=(
@@ -133,8 +138,6 @@ start() {
     printf 'rig:%s\n' "$token" >"$dir/state/tokens"
     printf '%s\n' "$token" >"$dir/state/admin-token"
     chmod 600 "$dir/state/tokens" "$dir/state/admin-token"
-    # Oozie is not on the rig yet: the seeded oozie_url is a closed port, so
-    # a plain `hjob run` stages on the real HDFS and then fails to submit.
     cat >"$dir/state/seed.json" <<EOF
 {
   "version": 1,
@@ -142,7 +145,7 @@ start() {
   "submission": {"enabled": true},
   "clusters": {
     "rig": {
-      "oozie_url": "http://127.0.0.1:9/oozie",
+      "oozie_url": "$oozie_url",
       "webhdfs_url": "$webhdfs_url",
       "name_node": "$name_node",
       "job_tracker": "$job_tracker",
@@ -178,6 +181,7 @@ EOF
   "job_tracker": "$job_tracker",
   "yarn_url": "$yarn_url",
   "nodemanager_url": "$nodemanager_url",
+  "oozie_url": "$oozie_url",
   "control_url": "$control_url",
   "superuser": "$superuser",
   "admin_token_file": "$dir/state/admin-token",

@@ -321,6 +321,25 @@ fn check_args(args: &[String]) -> Result<(), HjobError> {
     Ok(())
 }
 
+/// Checks the arguments of a kind Oozie runs through its java launcher
+/// (java, scalding, spark): besides [`check_args`], none may be empty. Real
+/// Oozie 5.2.1 hands an empty `<arg/>` to the launcher as null, and
+/// `LauncherMain.printArgs` fails on it (JA018 NullPointerException) before
+/// the program starts; a shell `<argument/>` arrives as "".
+fn check_launcher_args(args: &[String]) -> Result<(), HjobError> {
+    check_args(args)?;
+    if let Some(i) = args.iter().position(|a| a.is_empty()) {
+        return Err(HjobError::usage_hint(
+            format!(
+                "argument {} is empty: Oozie's java launcher receives an empty argument as null and the action fails (JA018 NullPointerException) before the program starts",
+                i + 1
+            ),
+            "leave the empty argument out, or pass a value the program reads as empty (e.g. \"-\")",
+        ));
+    }
+    Ok(())
+}
+
 /// Splits `K=V` at the first `=`, with a message naming the flag.
 fn split_pair<'a>(
     flag: &str,
@@ -444,7 +463,7 @@ impl JobSpec {
                 require_jar_name(&a.jar)?;
                 let jar = add_file("--jar", &a.jar)?;
                 let job_class = class_name("the job class", &a.job_class)?;
-                check_args(&a.args)?;
+                check_launcher_args(&a.args)?;
                 let mut args = vec![job_class, "--hdfs".to_owned()];
                 args.extend(a.args.iter().cloned());
                 ActionSpec::Java {
@@ -459,7 +478,7 @@ impl JobSpec {
                 let jar = add_file("--jar", &a.jar)?;
                 let main_class = class_name("--main-class", &a.main_class)?;
                 let java_opts = opts("--java-opts", a.java_opts.as_deref())?;
-                check_args(&a.args)?;
+                check_launcher_args(&a.args)?;
                 ActionSpec::Java {
                     jar,
                     main_class,
@@ -475,7 +494,7 @@ impl JobSpec {
                     .map(|c| class_name("--class", c))
                     .transpose()?;
                 let spark_opts = opts("--spark-opts", a.spark_opts.as_deref())?;
-                check_args(&a.args)?;
+                check_launcher_args(&a.args)?;
                 ActionSpec::Spark {
                     app,
                     class,

@@ -131,6 +131,21 @@ pub fn check_value(what: &str, value: &str, trim: Trim) -> Result<(), HjobError>
             "remove the character; binary data can be shipped in a file with --file",
         ));
     }
+    if let Some((index, c)) = value.chars().enumerate().find(|(_, c)| *c > '\u{FFFF}') {
+        // Real Oozie 5.2.1 on Hadoop 3 (the rig): the server writes the
+        // action's configuration with each UTF-16 surrogate as its own
+        // character reference (&#55356;&#57225;), which the launcher's XML
+        // parser (Woodstox) refuses: the action ends JA018 before the
+        // program starts.
+        return Err(HjobError::usage_hint(
+            format!(
+                "{what} contains {} at position {}, outside Unicode's Basic Multilingual Plane: Oozie passes it to the launcher as two surrogate character references that Hadoop's XML parser refuses (the action would end JA018)",
+                describe_char(c),
+                index + 1
+            ),
+            "remove the character (emoji and other characters above U+FFFF), or put the text in a file shipped with --file",
+        ));
+    }
     if trim == Trim::Refuse
         && (value.starts_with(trimmed_by_oozie) || value.ends_with(trimmed_by_oozie))
     {
@@ -220,7 +235,10 @@ mod tests {
         assert!(text.contains("U+0000 (NUL)"), "{text}");
         assert!(check_value("x", "\u{FFFE}", Trim::Keep).is_err());
         assert!(check_value("x", "\u{1B}[0m", Trim::Keep).is_err());
-        assert!(check_value("x", "ok\t\n\r é 😀 \u{202E}", Trim::Keep).is_ok());
+        assert!(check_value("x", "ok\t\n\r é 日本 \u{FFFD} \u{202E}", Trim::Keep).is_ok());
+        // Above U+FFFF: the real Oozie's launcher cannot read it back.
+        let err = check_value("argument 2", "a😀", Trim::Keep).unwrap_err();
+        assert!(err.to_string().contains("U+1F600 at position 2"), "{err}");
     }
 
     #[test]

@@ -184,7 +184,8 @@ fn a_failing_shell_action_is_reported_failed_with_cause_and_link() {
     assert_eq!(doc["status"], "FAILED");
     assert_eq!(doc["oozie_status"], "KILLED");
     let error = doc["error"]["message"].as_str().unwrap();
-    assert!(error.contains("exit code [3]"), "{error}");
+    // As the real Oozie 5.2.1 reports any non-zero shell exit.
+    assert!(error.contains("exit code [1]"), "{error}");
     assert!(doc["log_urls"][0].as_str().unwrap().starts_with("http://"));
 }
 

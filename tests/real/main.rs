@@ -1,13 +1,14 @@
 //! The real-Hadoop suite: the real `hjob` binary and hjob's library clients
 //! against real Apache Hadoop (a MiniDFSCluster with WebHDFS and a
-//! MiniYARNCluster, started by `rig/run.sh start DIR`), found through
-//! `HJOB_RIG=DIR/rig.json`.
+//! MiniYARNCluster, and real Apache Oozie 5.2.1, started by
+//! `rig/run.sh start DIR`), found through `HJOB_RIG=DIR/rig.json`.
 //!
 //! Its own harness (libtest-mimic) so that a missing rig shows as *ignored*
 //! with one line saying how to run the suite, never as passed. With `CI` set,
 //! a missing rig is a failure.
 
 mod fidelity;
+mod oozie;
 mod rig;
 mod staging;
 mod webhdfs;
@@ -28,11 +29,18 @@ enum Guard {
     Shared(std::sync::RwLockReadGuard<'static, ()>),
 }
 
-// The harness reports to the terminal like libtest does.
+// The harness says on stderr why the suite is skipped or cannot run.
 #[allow(clippy::print_stderr)]
 fn main() {
     let args = Arguments::from_args();
-    let tests: Vec<Test> = [webhdfs::TESTS, staging::TESTS, yarn::TESTS, fidelity::TESTS].concat();
+    let tests: Vec<Test> = [
+        webhdfs::TESTS,
+        staging::TESTS,
+        yarn::TESTS,
+        fidelity::TESTS,
+        oozie::TESTS,
+    ]
+    .concat();
 
     let rig = match Rig::from_env() {
         Ok(rig) => Some(std::sync::Arc::new(rig)),

@@ -23,6 +23,9 @@ pub struct Rig {
     pub yarn_url: String,
     pub nodemanager_url: String,
     pub control_url: String,
+    /// Real Oozie on the rig (absent in a rig.json from before Oozie).
+    #[serde(default)]
+    pub oozie_url: Option<String>,
 }
 
 impl Rig {

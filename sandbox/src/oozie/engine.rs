@@ -904,23 +904,46 @@ async fn pump(
     mut from: impl tokio::io::AsyncRead + Unpin,
     to: std::path::PathBuf,
     keep: bool,
+    line_prefix: Option<&'static str>,
 ) -> Vec<u8> {
     let mut kept = Vec::new();
     let Ok(mut file) = tokio::fs::OpenOptions::new().append(true).open(&to).await else {
         return kept;
     };
     let mut buf = vec![0u8; 8192];
+    // With a prefix, whole lines only (as ShellMain's line reader writes
+    // them: prefix + line + newline, the last line too).
+    let mut partial: Vec<u8> = Vec::new();
     loop {
         match from.read(&mut buf).await {
             Ok(0) | Err(_) => break,
             Ok(n) => {
-                let _ = file.write_all(&buf[..n]).await;
-                let _ = file.flush().await;
                 if keep {
                     kept.extend_from_slice(&buf[..n]);
                 }
+                match line_prefix {
+                    None => {
+                        let _ = file.write_all(&buf[..n]).await;
+                    }
+                    Some(prefix) => {
+                        partial.extend_from_slice(&buf[..n]);
+                        let mut out = Vec::new();
+                        while let Some(i) = partial.iter().position(|b| *b == b'\n') {
+                            out.extend_from_slice(prefix.as_bytes());
+                            out.extend(partial.drain(..=i));
+                        }
+                        let _ = file.write_all(&out).await;
+                    }
+                }
+                let _ = file.flush().await;
             }
         }
+    }
+    if let (Some(prefix), false) = (line_prefix, partial.is_empty()) {
+        partial.splice(..0, prefix.bytes());
+        partial.push(b'\n');
+        let _ = file.write_all(&partial).await;
+        let _ = file.flush().await;
     }
     kept
 }
@@ -1018,6 +1041,11 @@ async fn run_shell(
             command.env(k.trim(), v);
         }
     }
+    append(
+        &launched.log_dir.join("stdout"),
+        "\n>>> Invoking Shell command line now >>\n\n",
+    )
+    .await;
     let mut child = match command.spawn() {
         Ok(c) => c,
         Err(e) => {
@@ -1036,8 +1064,19 @@ async fn run_shell(
     let pid = child.id();
     let stdout = child.stdout.take();
     let stderr = child.stderr.take();
-    let out_task = stdout.map(|s| tokio::spawn(pump(s, launched.log_dir.join("stdout"), capture)));
-    let err_task = stderr.map(|s| tokio::spawn(pump(s, launched.log_dir.join("stderr"), false)));
+    // Real ShellMain copies the command's stdout into the launcher's stdout
+    // line by line as "Stdoutput LINE"; its stderr goes to the launcher's
+    // stderr as is.
+    let out_task = stdout.map(|s| {
+        tokio::spawn(pump(
+            s,
+            launched.log_dir.join("stdout"),
+            capture,
+            Some("Stdoutput "),
+        ))
+    });
+    let err_task =
+        stderr.map(|s| tokio::spawn(pump(s, launched.log_dir.join("stderr"), false, None)));
     let exit = tokio::select! {
         status = child.wait() => status.ok(),
         _ = killed(ctx, id) => None,
@@ -1070,6 +1109,18 @@ async fn run_shell(
         use std::os::unix::process::ExitStatusExt as _;
         128 + exit.signal().unwrap_or(0)
     });
+    // Real Oozie 5.2.1 (recorded on the rig): the command's own code is only
+    // logged; any non-zero exit fails the launcher with exit code 1.
+    let mut tail = format!(
+        "Exit code of the Shell command {code}\n<<< Invocation of Shell command completed <<<\n"
+    );
+    if code != 0 {
+        tail.push_str(
+            "\nFailing Oozie Launcher, Main Class [org.apache.oozie.action.hadoop.ShellMain], exit code [1]\n",
+        );
+    }
+    append(&launched.log_dir.join("stdout"), &tail).await;
+    let code = if code == 0 { 0 } else { 1 };
     let data = if capture {
         captured.map(|bytes| {
             let text = String::from_utf8_lossy(&bytes);

@@ -176,7 +176,20 @@ async fn admin(
             StatusCode::OK.into_response()
         }
         (Method::GET, "build-version") => {
-            json_answer(StatusCode::OK, &json!({ "buildVersion": "5.2.1" }))
+            // As the real 5.2.1 jar answers (tests/fixtures/real-oozie).
+            json_answer(
+                StatusCode::OK,
+                &json!({
+                    "buildVersion": "5.2.1",
+                    "buildInfo": {
+                        "build.version": "5.2.1",
+                        "vc.url": "${vc.url}",
+                        "vc.revision": "${vc.revision}",
+                        "build.time": "${build.time}",
+                        "build.user": "dbodo"
+                    }
+                }),
+            )
         }
         (_, other) => {
             OozieError::bad_request("E0301", format!("Invalid resource [{other}]")).into_response()

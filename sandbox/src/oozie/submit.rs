@@ -63,7 +63,8 @@ impl ElContext for SubmitEl<'_> {
     }
 
     fn function(&self, name: &str, _args: Vec<Value>) -> Result<Value, String> {
-        Err(format!("No function is mapped to the name \"{name}\""))
+        // Real Oozie 5.2.1's words (tests/fixtures/real-oozie).
+        Err(format!("Function '{name}' not found"))
     }
 }
 

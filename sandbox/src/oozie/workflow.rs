@@ -206,8 +206,16 @@ pub(crate) async fn parse_and_validate(
             ),
         ));
     }
-    if definition.to_ascii_uppercase().contains("<!DOCTYPE") {
-        return Err(schema_error("DOCTYPE is disallowed"));
+    if let Some(at) = definition.to_ascii_uppercase().find("<!DOCTYPE") {
+        // Real Oozie 5.2.1 (its parser has disallow-doctype-decl set): E0700,
+        // not a schema error, naming the DOCTYPE's line.
+        let line = definition[..at].matches('\n').count() + 1;
+        return Err(OozieError::bad_request(
+            "E0700",
+            format!(
+                "XML error, Error on line {line}: DOCTYPE is disallowed when the feature \"http://apache.org/xml/features/disallow-doctype-decl\" set to true."
+            ),
+        ));
     }
     xsd_validate(definition, schema).await?;
     let doc = roxmltree::Document::parse(definition).map_err(schema_error)?;

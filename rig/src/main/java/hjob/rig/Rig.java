@@ -98,6 +98,7 @@ public final class Rig {
     mkdir(fs, "/tmp", "1777", null);
     mkdir(fs, "/user", "755", null);
     mkdir(fs, "/user/" + user, "755", user);
+    mkdir(fs, OozieRig.SHARELIB, "755", null);
 
     YarnConfiguration yconf = new YarnConfiguration(conf);
     yconf.set("fs.defaultFS", dfs.getURI().toString());
@@ -107,6 +108,21 @@ public final class Rig {
     yconf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "99.5");
     yconf.setBoolean("yarn.acl.enable", false);
     yconf.setBoolean("yarn.log-aggregation-enable", false);
+    // Fixed (free) ResourceManager ports: with ephemeral ones the RM builds
+    // its applications' tracking URLs (Oozie's action consoleUrl, hjob's log
+    // link) before it binds, as http://HOST:0/proxy/...
+    yconf.setBoolean("yarn.minicluster.fixed.ports", true);
+    String host = MiniYARNCluster.getHostname();
+    for (String key :
+        new String[] {
+          YarnConfiguration.RM_ADDRESS,
+          YarnConfiguration.RM_ADMIN_ADDRESS,
+          YarnConfiguration.RM_SCHEDULER_ADDRESS,
+          YarnConfiguration.RM_RESOURCE_TRACKER_ADDRESS,
+          YarnConfiguration.RM_WEBAPP_ADDRESS
+        }) {
+      yconf.set(key, host + ":" + freePort());
+    }
     MiniYARNCluster yarn = new MiniYARNCluster("hjob-rig", 1, 1, 1);
     yarn.init(yconf);
     yarn.start();
@@ -160,6 +176,11 @@ public final class Rig {
     probe(yarnUrl + "/ws/v1/cluster/info");
     probe(nmUrl + "/ws/v1/node/info");
 
+    // Real Apache Oozie 5.2.1 on the same cluster, in this JVM.
+    String oozieUrl = OozieRig.start(dir, yarnConf);
+    env.put("oozie_url", oozieUrl);
+    probe(oozieUrl + "/v2/admin/build-version");
+
     StringBuilder out = new StringBuilder();
     env.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
     Path tmp = dir.resolve("hadoop.env.tmp");
@@ -168,6 +189,13 @@ public final class Rig {
     System.out.println("rig: ready");
     System.out.flush();
     stop.await();
+  }
+
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    }
   }
 
   private static void mkdir(FileSystem fs, String path, String mode, String owner)
