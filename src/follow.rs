@@ -123,32 +123,74 @@ impl LogFollower {
     }
 }
 
-/// The last `lines` lines of the failed action's stderr, when YARN still
-/// has them; `None` when there is no failed action, or no log.
-pub async fn failed_stderr_tail(
-    yarn: &YarnClient,
-    job: &WorkflowJob,
-    lines: usize,
-) -> Option<String> {
-    let app = application_id(job.failed_action()?)?;
+/// What the failed action's launcher logs say about its failure.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FailureLogs {
+    /// The last lines of its stderr.
+    pub stderr_tail: Option<String>,
+    /// A shell action's own exit code. Oozie reports any non-zero exit of a
+    /// shell command as the launcher's `exit code [1]` (checked on a real
+    /// Oozie 5.2.1); ShellMain writes the command's code to the launcher's
+    /// stdout as `Exit code of the Shell command N`.
+    pub command_exit_code: Option<i32>,
+}
+
+/// Reads the failed action's logs from YARN, when it still has them;
+/// nothing when there is no failed action, or no log.
+pub async fn failure_logs(yarn: &YarnClient, job: &WorkflowJob, lines: usize) -> FailureLogs {
+    let Some(action) = job.failed_action() else {
+        return FailureLogs::default();
+    };
+    let Some(app) = application_id(action) else {
+        return FailureLogs::default();
+    };
     let container = match yarn.am_container(&app).await {
-        Ok(c) => c?,
+        Ok(Some(c)) => c,
+        Ok(None) => return FailureLogs::default(),
         Err(e) => {
             tracing::debug!("no AM container for {app}: {e:#}");
-            return None;
+            return FailureLogs::default();
         }
     };
-    let tail = match yarn
-        .container_log_tail(&container, Stream::Stderr.file(), FOLLOW_WINDOW)
+    let tail = |stream: Stream| {
+        let container = &container;
+        let app = &app;
+        async move {
+            match yarn
+                .container_log_tail(container, stream.file(), FOLLOW_WINDOW)
+                .await
+            {
+                Ok(t) => t.map(|t| t.text),
+                Err(e) => {
+                    tracing::debug!("{} of {app}: {e:#}", stream.file());
+                    None
+                }
+            }
+        }
+    };
+    let stderr_tail = tail(Stream::Stderr)
         .await
-    {
-        Ok(t) => t?,
-        Err(e) => {
-            tracing::debug!("stderr of {app}: {e:#}");
-            return None;
-        }
+        .and_then(|t| last_lines(&t, lines));
+    let command_exit_code = if action.kind == "shell" {
+        tail(Stream::Stdout)
+            .await
+            .and_then(|t| shell_command_exit_code(&t))
+    } else {
+        None
     };
-    last_lines(&tail.text, lines)
+    FailureLogs {
+        stderr_tail,
+        command_exit_code,
+    }
+}
+
+/// The last `Exit code of the Shell command N` that ShellMain wrote.
+pub fn shell_command_exit_code(launcher_stdout: &str) -> Option<i32> {
+    launcher_stdout
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("Exit code of the Shell command "))
+        .and_then(|n| n.trim().parse().ok())
 }
 
 /// The last `n` lines of `text` (each ending in a newline), or `None` when
@@ -168,6 +210,13 @@ pub fn last_lines(text: &str, n: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shell_commands_own_exit_code_is_read_from_shellmains_output() {
+        let stdout = ">>> Invoking Shell command line now >>\n\nStdoutput Exit code of the Shell command 3\nExit code of the Shell command 7\n<<< Invocation of Shell command completed <<<\n";
+        assert_eq!(shell_command_exit_code(stdout), Some(7));
+        assert_eq!(shell_command_exit_code("Stdoutput hello\n"), None);
+    }
 
     #[test]
     fn last_lines_keeps_the_end() {

@@ -26,6 +26,18 @@ pub struct Ending {
     /// The last lines of the failed action's stderr, when they were read
     /// from YARN (the caller fills this in; deciding the ending is pure).
     pub stderr_tail: Option<String>,
+    /// A failed shell action's own exit code, read from its launcher's
+    /// output (Oozie itself reports `exit code [1]` for any).
+    pub command_exit_code: Option<i32>,
+}
+
+impl Ending {
+    /// Adds what the failed action's logs say.
+    pub fn with_logs(mut self, logs: crate::follow::FailureLogs) -> Self {
+        self.stderr_tail = logs.stderr_tail;
+        self.command_exit_code = logs.command_exit_code;
+        self
+    }
 }
 
 /// Decides how a job ended.
@@ -36,6 +48,7 @@ pub fn ending(job: &WorkflowJob) -> Ending {
             error: None,
             exit: ExitStatus::Success,
             stderr_tail: None,
+            command_exit_code: None,
         },
         JobStatus::Killed | JobStatus::Failed => {
             let failed = job.failed_action();
@@ -61,6 +74,7 @@ pub fn ending(job: &WorkflowJob) -> Ending {
                 error,
                 exit: ExitStatus::JobFailed,
                 stderr_tail: None,
+                command_exit_code: None,
             }
         }
         other => Ending {
@@ -68,6 +82,7 @@ pub fn ending(job: &WorkflowJob) -> Ending {
             error: None,
             exit: ExitStatus::Success,
             stderr_tail: None,
+            command_exit_code: None,
         },
     }
 }
@@ -154,6 +169,7 @@ fn error_json(job: &WorkflowJob, ending: &Ending) -> Value {
         "error_code": failed.and_then(|a| a.error_code.as_ref()),
         "error_message": failed.and_then(|a| a.error_message.as_ref()),
         "stderr_tail": ending.stderr_tail,
+        "command_exit_code": ending.command_exit_code,
     })
 }
 
@@ -176,6 +192,9 @@ pub fn job_human(job: &WorkflowJob, place: &JobPlace<'_>, ending: &Ending) -> St
     }
     if let Some(error) = &ending.error {
         out.push_str(&format!("  cause: {error}\n"));
+    }
+    if let Some(code) = ending.command_exit_code {
+        out.push_str(&format!("  the shell command exited {code}\n"));
     }
     if let Some(tail) = &ending.stderr_tail {
         let action = job

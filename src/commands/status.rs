@@ -4,7 +4,7 @@ use super::Context;
 use super::locate::locate;
 use crate::cli::JobRef;
 use crate::error::ExitStatus;
-use crate::follow::{STDERR_TAIL_LINES, failed_stderr_tail};
+use crate::follow::{STDERR_TAIL_LINES, failure_logs};
 use crate::report::{JobPlace, ending, job_human, job_json};
 
 /// Shows a job's status. Exits 0 whatever the job's state: `status` reports,
@@ -22,15 +22,14 @@ pub async fn status(ctx: &Context<'_>, args: JobRef) -> anyhow::Result<ExitStatu
     let mut ending = ending(&job);
     if ending.exit == ExitStatus::JobFailed
         && let Some(yarn) = super::wait::yarn_for(ctx, located.yarn_url.as_deref())?
-    {
         // YARN being slow or down costs one request timeout at most.
-        ending.stderr_tail = tokio::time::timeout(
+        && let Ok(logs) = tokio::time::timeout(
             ctx.settings.http.timeout,
-            failed_stderr_tail(&yarn, &job, STDERR_TAIL_LINES),
+            failure_logs(&yarn, &job, STDERR_TAIL_LINES),
         )
         .await
-        .ok()
-        .flatten();
+    {
+        ending = ending.with_logs(logs);
     }
     let status = ExitStatus::Success;
     if ctx.ui.is_json() {

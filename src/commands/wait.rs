@@ -10,7 +10,7 @@ use super::locate::locate;
 use crate::cli::WaitArgs;
 use crate::config::parse_duration;
 use crate::error::{ExitStatus, HjobError};
-use crate::follow::{LogFollower, STDERR_TAIL_LINES, failed_stderr_tail};
+use crate::follow::{LogFollower, STDERR_TAIL_LINES, failure_logs};
 use crate::interrupt::Interrupts;
 use crate::oozie::{OozieClient, WorkflowJob};
 use crate::report::{JobPlace, ProgressDisplay, ending, job_human, job_json};
@@ -207,12 +207,10 @@ pub async fn attach(
             let mut e = ending(&job);
             if e.exit == ExitStatus::JobFailed
                 && let Some(yarn) = yarn
+                && let Ok(logs) =
+                    tokio::time::timeout(bound, failure_logs(yarn, &job, STDERR_TAIL_LINES)).await
             {
-                e.stderr_tail =
-                    tokio::time::timeout(bound, failed_stderr_tail(yarn, &job, STDERR_TAIL_LINES))
-                        .await
-                        .ok()
-                        .flatten();
+                e = e.with_logs(logs);
             }
             if ctx.ui.is_json() {
                 ctx.ui.json(&job_json(&job, &place, &e));

@@ -146,6 +146,11 @@ fn a_failed_job_shows_its_probable_cause_above_the_log_link() {
     let logs = summary.find("logs:").expect("a log link");
     assert!(cause < tail && tail < logs, "{summary}");
     assert!(summary.contains("exit code [1]"), "{summary}");
+    // Oozie says [1] for any exit; the launcher's log has the command's own.
+    assert!(
+        summary.contains("the shell command exited 3\n"),
+        "{summary}"
+    );
     for n in 6..=25 {
         assert!(
             summary.contains(&format!("    problem line {n}\n")),
@@ -182,6 +187,7 @@ fn json_keeps_stdout_for_the_document_and_carries_the_stderr_tail() {
         error["message"].as_str().unwrap().contains("exit code [1]"),
         "{doc}"
     );
+    assert_eq!(error["command_exit_code"], 3, "{doc}");
     let tail = error["stderr_tail"].as_str().unwrap();
     assert_eq!(tail.lines().count(), 20, "{tail}");
     assert!(

@@ -380,6 +380,8 @@ fn a_shell_exiting_7_ends_failed_exit_1_with_the_real_error_and_its_stderr_in_lo
     );
     let tail = doc["error"]["stderr_tail"].as_str().unwrap_or_default();
     assert!(tail.contains(&mark), "{doc}");
+    // Oozie reports exit code [1]; hjob finds the command's own in the log.
+    assert_eq!(doc["error"]["command_exit_code"], 7, "{doc}");
     let id = doc["id"].as_str().unwrap();
     let status = real.status(id);
     let tail = status["error"]["stderr_tail"].as_str().unwrap_or_default();
