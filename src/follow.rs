@@ -10,6 +10,9 @@ use crate::yarn::{AmContainer, YarnClient};
 
 /// How much of a log one poll asks for while following.
 pub const FOLLOW_WINDOW: u64 = 64 * 1024;
+/// The most one poll reads to catch up with a log that grew faster than
+/// [`FOLLOW_WINDOW`]; past it, the skipped bytes are marked as such.
+pub const CATCH_UP_MAX: u64 = 16 * 1024 * 1024;
 
 /// How many lines of a failed action's stderr the probable cause shows.
 pub const STDERR_TAIL_LINES: usize = 20;
@@ -93,20 +96,36 @@ impl LogFollower {
             }
             let container = &self.containers[&app];
             for stream in [Stream::Stdout, Stream::Stderr] {
-                let tail = match self
-                    .yarn
-                    .container_log_tail(container, stream.file(), FOLLOW_WINDOW)
-                    .await
-                {
-                    Ok(Some(tail)) => tail,
-                    Ok(None) => continue,
-                    Err(e) => {
-                        tracing::debug!("{} of {app}: {e:#}", stream.file());
-                        continue;
-                    }
-                };
                 let key = (app.clone(), stream);
                 let offset = self.seen.get(&key).copied().unwrap_or(0);
+                // A launcher may write more between two polls than one
+                // window holds (a real Oozie launcher dumps its class path):
+                // then the gap is read too, so that every byte is shown.
+                let mut window = FOLLOW_WINDOW;
+                let mut reads = 0;
+                let tail = loop {
+                    reads += 1;
+                    let tail = match self
+                        .yarn
+                        .container_log_tail(container, stream.file(), window)
+                        .await
+                    {
+                        Ok(Some(tail)) => tail,
+                        Ok(None) => break None,
+                        Err(e) => {
+                            tracing::debug!("{} of {app}: {e:#}", stream.file());
+                            break None;
+                        }
+                    };
+                    let start = tail.total.saturating_sub(tail.text.len() as u64);
+                    if offset >= start || window >= CATCH_UP_MAX || reads >= 4 {
+                        break Some(tail);
+                    }
+                    window = (tail.total - offset + FOLLOW_WINDOW).min(CATCH_UP_MAX);
+                };
+                let Some(tail) = tail else {
+                    continue;
+                };
                 let new = tail.after(offset);
                 seen.push((key, tail.total.max(offset)));
                 if !new.is_empty() {

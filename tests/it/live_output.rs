@@ -234,3 +234,21 @@ fn yarn_down_costs_the_output_but_never_the_report() {
         text(&out.stderr)
     );
 }
+
+/// A burst larger than one poll's window (a real Oozie launcher dumps its
+/// whole class path at start) is still shown whole: every line once.
+#[test]
+fn a_burst_larger_than_the_poll_window_is_shown_whole() {
+    let world = World::new();
+    // ~290 KB in one go, several times hjob's 64 KiB window.
+    let out = world.run(&["run", "shell", "--", "seq", "1", "50000"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains("bytes skipped"), "a gap was shown");
+    let numbers: Vec<u32> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("Stdoutput "))
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert_eq!(numbers, (1..=50_000).collect::<Vec<u32>>());
+}
