@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# state-bars.sh - measure issue 12's bars for the state service and the
+# state-bars.sh - measure the bars of the state service and the
 # state client (a benchmark, not run in CI; timings are printed, never
 # asserted by the tests).
 #

@@ -1,4 +1,4 @@
-//! The state service as the most trusted part (issue 12): a flood of idle
+//! The state service as the most trusted part: a flood of idle
 //! and slow connections never locks out a read, a change is audited
 //! exactly once or not at all (also across `kill -9`), reads never wait for
 //! a write's fsyncs, the store keeps its mode, every error body is JSON, and

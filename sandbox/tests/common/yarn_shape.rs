@@ -57,10 +57,17 @@ pub fn yarn_shape(answers: &Value) -> Value {
 
 /// Header field names in order, without their values; the trailer line
 /// whole but for the container id (clients cut the content by LogLength,
-/// but people read it).
+/// but people read it). The content itself is left out: a real launcher and
+/// the sandbox's write different things.
 fn framing(answer: &Value) -> Vec<String> {
     let log = answer["body"]["text"].as_str().unwrap_or("");
-    log.lines()
+    let (header, rest) = log
+        .split_once("\nLogContents:\n")
+        .map_or((log, ""), |(h, r)| (h, r));
+    let trailer = rest.rfind("End of LogType:").map_or("", |at| &rest[at..]);
+    let framed = format!("{header}\nLogContents:\n{trailer}");
+    framed
+        .lines()
         .map(|l| {
             if l.starts_with("End of LogType:") {
                 match (l.find("(container_"), l.find(')')) {
@@ -72,7 +79,7 @@ fn framing(answer: &Value) -> Vec<String> {
             }
         })
         .filter(|k| !k.is_empty() && !k.starts_with('*') && !k.starts_with('='))
-        .collect()
+        .collect::<Vec<_>>()
 }
 
 fn answer_shapes(answers: &Value) -> Value {
