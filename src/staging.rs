@@ -260,9 +260,16 @@ fn process_alive(pid: u32) -> bool {
     }
 }
 
+/// Whether a file in a cache directory is a temporary upload (hjob's
+/// current or earlier naming), not a cached file.
+pub fn is_upload_name(name: &str) -> bool {
+    name.starts_with('.') && (name.contains(UPLOAD_MARKER) || name.ends_with(".uploading"))
+}
+
 /// Whether a temporary upload is abandoned: its writer was on this machine
-/// and is gone, or it is older than [`STALE_UPLOAD_AGE`].
-fn is_abandoned(entry: &crate::webhdfs::FileStatus, now_ms: u64) -> bool {
+/// and is gone, or it is older than [`STALE_UPLOAD_AGE`]. The one rule for
+/// both the clean-up before each upload and `hjob gc`.
+pub fn is_abandoned(entry: &crate::webhdfs::FileStatus, now_ms: u64) -> bool {
     let name = entry.path_suffix.as_str();
     if !name.starts_with('.') {
         return false;
@@ -446,6 +453,7 @@ mod tests {
             permission: None,
             path_suffix: name.into(),
             modification_time: 10_000_000_000 - age_ms,
+            access_time: 0,
         };
         let now = 10_000_000_000;
         let day = STALE_UPLOAD_AGE.as_millis() as u64;
