@@ -204,8 +204,8 @@ pub const UPLOAD_MARKER: &str = ".hjob-upload.";
 /// A temporary upload older than this is abandoned, whoever wrote it.
 pub const STALE_UPLOAD_AGE: Duration = Duration::from_secs(24 * 3600);
 
-/// This machine's name, for temporary upload names.
-fn host_name() -> String {
+/// This machine's name, as temporary upload names carry it.
+pub fn host_name() -> String {
     let name = rustix::system::uname()
         .nodename()
         .to_string_lossy()
