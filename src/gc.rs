@@ -109,6 +109,19 @@ pub struct Plan {
     pub keep: Vec<Entry>,
     /// Cache directories that are empty once `remove` is done.
     pub empty_dirs: Vec<String>,
+    /// A cache file last used after this (ms since the epoch) is not
+    /// removed: [`apply`] checks again just before removing each one.
+    pub cache_cutoff_ms: u64,
+}
+
+/// What [`apply`] did not remove.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// Entries whose removal failed.
+    pub failures: Vec<Failure>,
+    /// Cache files used between the plan and their removal (a run chose
+    /// them from the cache meanwhile), kept.
+    pub spared: Vec<Entry>,
 }
 
 /// An entry that could not be removed.
@@ -130,8 +143,10 @@ fn age_text(age_ms: u64) -> String {
         format!("{}d", secs / 86_400)
     } else if secs >= 3600 {
         format!("{}h", secs / 3600)
-    } else {
+    } else if secs >= 60 {
         format!("{}m", secs / 60)
+    } else {
+        format!("{secs}s")
     }
 }
 
@@ -161,7 +176,10 @@ struct InUse {
 }
 
 /// Every page of a job list.
-async fn list_all(oozie: &OozieClient, filter: &[(&str, &str)]) -> anyhow::Result<Vec<WorkflowJob>> {
+async fn list_all(
+    oozie: &OozieClient,
+    filter: &[(&str, &str)],
+) -> anyhow::Result<Vec<WorkflowJob>> {
     let mut all = Vec::new();
     let mut offset = 1u32;
     loop {
@@ -271,7 +289,10 @@ pub async fn plan(
     let runs = webhdfs.list(&runs_dir).await?.unwrap_or_default();
     let caches = webhdfs.list(&cache_dir).await?.unwrap_or_default();
     let used = in_use(webhdfs, oozie, user, &root).await?;
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        cache_cutoff_ms: now_ms.saturating_sub(cache_age_ms),
+        ..Plan::default()
+    };
 
     // Runs.
     let mut candidates: Vec<&FileStatus> = Vec::new();
@@ -410,7 +431,11 @@ pub async fn plan(
             } else {
                 let unused = now_ms.saturating_sub(file.last_used_ms());
                 if unused > cache_age_ms {
-                    (false, Kind::Cache, format!("unused for {}", age_text(unused)))
+                    (
+                        false,
+                        Kind::Cache,
+                        format!("unused for {}", age_text(unused)),
+                    )
                 } else {
                     (
                         true,
@@ -437,8 +462,8 @@ pub async fn plan(
                 plan.remove.push(entry);
             }
         }
-        let empty_and_old = entries.is_empty()
-            && now_ms.saturating_sub(dir.modification_time) > STALE_EMPTY_DIR_MS;
+        let empty_and_old =
+            entries.is_empty() && now_ms.saturating_sub(dir.modification_time) > STALE_EMPTY_DIR_MS;
         if !kept_any && (!entries.is_empty() || empty_and_old) {
             plan.empty_dirs.push(dir_path);
         }
@@ -450,26 +475,49 @@ pub async fn plan(
 /// file existed) is removed once it is this old, as partial uploads are.
 const STALE_EMPTY_DIR_MS: u64 = staging::STALE_UPLOAD_AGE.as_millis() as u64;
 
-/// Removes what the plan says, in order; returns what could not be
-/// removed. A run directory goes recursively; cache files one by one,
-/// then each cache directory left empty (non-recursively, so a file
-/// uploaded meanwhile stays).
-pub async fn apply(webhdfs: &WebHdfsClient, plan: &Plan) -> Vec<Failure> {
-    let mut failures = Vec::new();
+/// Removes what the plan says, in order. A run directory goes
+/// recursively; a cache file only if it is still unused (staging marks a
+/// file it takes from the cache as used, so a run that chose it meanwhile
+/// keeps it); then each cache directory left empty goes, non-recursively,
+/// so a file uploaded meanwhile stays.
+pub async fn apply(webhdfs: &WebHdfsClient, plan: &Plan) -> Applied {
+    let mut applied = Applied::default();
+    let mut spared_dirs = BTreeSet::new();
     for entry in &plan.remove {
+        if entry.kind == Kind::Cache {
+            match webhdfs.status(&entry.path).await {
+                Ok(Some(status)) if status.last_used_ms() > plan.cache_cutoff_ms => {
+                    if let Some((dir, _)) = entry.path.rsplit_once('/') {
+                        spared_dirs.insert(dir.to_owned());
+                    }
+                    let mut spared = entry.clone();
+                    spared.reason = "used while gc ran".into();
+                    applied.spared.push(spared);
+                    continue;
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    applied.failures.push(Failure {
+                        entry: entry.clone(),
+                        error,
+                    });
+                    continue;
+                }
+            }
+        }
         if let Err(error) = webhdfs.delete(&entry.path, entry.kind == Kind::Run).await {
-            failures.push(Failure {
+            applied.failures.push(Failure {
                 entry: entry.clone(),
                 error,
             });
         }
     }
-    for dir in &plan.empty_dirs {
+    for dir in plan.empty_dirs.iter().filter(|d| !spared_dirs.contains(*d)) {
         if let Err(error) = webhdfs.delete(dir, false).await {
             tracing::debug!("leaving the cache directory {dir}: {error:#}");
         }
     }
-    failures
+    applied
 }
 
 #[cfg(test)]
@@ -501,6 +549,7 @@ mod tests {
         assert_eq!(age_text(9 * 86_400_000 + 5), "9d");
         assert_eq!(age_text(3 * 3_600_000), "3h");
         assert_eq!(age_text(120_000), "2m");
+        assert_eq!(age_text(1_500), "1s");
         assert_eq!(days_text(7 * DAY), "7d");
     }
 }

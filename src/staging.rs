@@ -15,8 +15,12 @@
 //! `.<file name>.hjob-upload.<pid>.<nanos>.<host>` (see [`UPLOAD_MARKER`]):
 //! a client killed mid-upload leaves such a file. The next upload into the
 //! same cache directory removes those of dead processes on this host and
-//! any older than [`STALE_UPLOAD_AGE`], and a future `hjob gc` can find the
-//! rest by the same pattern (`.hjob/cache/*/.*.hjob-upload.*`).
+//! any older than [`STALE_UPLOAD_AGE`], and `hjob gc` removes the rest by
+//! the same rule ([`is_abandoned`]).
+//!
+//! A file taken from the cache is marked as used (SETTIMES), so `hjob gc`,
+//! which removes cached files unused for days, spares a file a job is about
+//! to use before that job exists.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -151,6 +155,7 @@ pub async fn stage(
         if let Some(status) = webhdfs.status(&file.hdfs).await?
             && status.kind == "FILE"
             && status.length == file.bytes
+            && mark_used(webhdfs, &file.hdfs).await
         {
             tracing::debug!("{} is cached, not uploading", file.hdfs);
             report.cached.push(file.hdfs.clone());
@@ -177,6 +182,34 @@ pub async fn stage(
     verify_length(webhdfs, &workflow_path, workflow_xml.len() as u64).await?;
     in_progress.set(None);
     Ok(report)
+}
+
+/// Marks a cached file as used now, so `hjob gc` (which removes files
+/// unused for days) does not take a file a job is about to use: its access
+/// time, or its modification time where the NameNode keeps no access times
+/// (SETTIMES with an access time is then refused). Best effort, except that
+/// `false` means the file is gone (a gc took it meanwhile): upload it.
+async fn mark_used(webhdfs: &WebHdfsClient, path: &str) -> bool {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let gone =
+        |e: &anyhow::Error| crate::webhdfs::remote_exception(e) == Some("FileNotFoundException");
+    match webhdfs.set_times(path, None, Some(now)).await {
+        Ok(()) => true,
+        Err(e) if gone(&e) => false,
+        Err(e) => {
+            tracing::debug!("could not set the access time of {path}: {e:#}");
+            match webhdfs.set_times(path, Some(now), None).await {
+                Err(e) if gone(&e) => false,
+                Err(e) => {
+                    tracing::debug!("could not mark {path} as used: {e:#}");
+                    true
+                }
+                Ok(()) => true,
+            }
+        }
+    }
 }
 
 /// Whether an upload error is worth sending the file again for: a dropped

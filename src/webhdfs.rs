@@ -341,7 +341,9 @@ impl WebHdfsClient {
                 })?;
             let response = self
                 .http
-                .send_retrying(&location, None, || self.http.request(Method::GET, &location))
+                .send_retrying(&location, None, || {
+                    self.http.request(Method::GET, &location)
+                })
                 .await?;
             (location, response)
         } else {

@@ -43,17 +43,24 @@ pub async fn gc(ctx: &Context<'_>, args: GcArgs) -> anyhow::Result<ExitStatus> {
         now: SystemTime::now(),
     };
     let plan = gc::plan(&webhdfs, &oozie, &user, &policy).await?;
-    let failures = if args.dry_run {
-        Vec::new()
+    let applied = if args.dry_run {
+        gc::Applied::default()
     } else {
         gc::apply(&webhdfs, &plan).await
     };
-    let failed: Vec<&str> = failures.iter().map(|f| f.entry.path.as_str()).collect();
+    let failures = applied.failures;
+    let not_removed: Vec<&str> = failures
+        .iter()
+        .map(|f| f.entry.path.as_str())
+        .chain(applied.spared.iter().map(|e| e.path.as_str()))
+        .collect();
     let removed: Vec<&gc::Entry> = plan
         .remove
         .iter()
-        .filter(|e| !failed.contains(&e.path.as_str()))
+        .filter(|e| !not_removed.contains(&e.path.as_str()))
         .collect();
+    let mut kept = plan.keep.clone();
+    kept.extend(applied.spared);
     let bytes: u64 = removed.iter().filter_map(|e| e.bytes).sum();
     let status = if failures.is_empty() {
         ExitStatus::Success
@@ -79,7 +86,7 @@ pub async fn gc(ctx: &Context<'_>, args: GcArgs) -> anyhow::Result<ExitStatus> {
             "cache_days": args.cache_days,
             "removed": removed,
             "removed_bytes": bytes,
-            "kept": plan.keep,
+            "kept": kept,
             "failed": failed,
             "exit_code": status.code(),
         }));
@@ -107,8 +114,7 @@ pub async fn gc(ctx: &Context<'_>, args: GcArgs) -> anyhow::Result<ExitStatus> {
         ));
     }
     let count = |kind: Kind| removed.iter().filter(|e| e.kind == kind).count();
-    let protected = plan
-        .keep
+    let protected = kept
         .iter()
         .filter(|e| e.reason.starts_with("used by job") || e.reason.ends_with("has not ended"))
         .count();
@@ -119,7 +125,7 @@ pub async fn gc(ctx: &Context<'_>, args: GcArgs) -> anyhow::Result<ExitStatus> {
         count(Kind::Upload),
         bytes,
         gc::root(&user),
-        plan.keep.len(),
+        kept.len(),
         protected,
         if args.dry_run {
             "; run without --dry-run to remove them"

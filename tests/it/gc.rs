@@ -166,7 +166,10 @@ fn old_finished_runs_go_recent_ones_stay_and_dry_run_lists_exactly_what_goes() {
     let orphan_old = format!("{ROOT}/runs/20250101T000000-0badf00d");
     let orphan_young = format!("{ROOT}/runs/20991231T000000-0badf00d");
     for dir in [&orphan_old, &orphan_young] {
-        cluster.rt.block_on(cluster.hdfs.mkdirs(dir, "755")).unwrap();
+        cluster
+            .rt
+            .block_on(cluster.hdfs.mkdirs(dir, "755"))
+            .unwrap();
     }
     cluster.age(&orphan_old, 8 * DAY);
     cluster.age(&orphan_young, 6 * DAY);
@@ -190,7 +193,10 @@ fn old_finished_runs_go_recent_ones_stay_and_dry_run_lists_exactly_what_goes() {
     assert_eq!(code(&human), 0, "{}", text(&human.stderr));
     let lines: Vec<String> = text(&human.stdout).lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), 2, "{lines:?}");
-    assert!(lines.iter().all(|l| l.starts_with("would remove run")), "{lines:?}");
+    assert!(
+        lines.iter().all(|l| l.starts_with("would remove run")),
+        "{lines:?}"
+    );
     assert!(text(&human.stderr).contains("run without --dry-run"));
 
     let real = gc_json(&world, &["--cluster", &cluster.name]);
@@ -310,9 +316,18 @@ fn partial_uploads_of_dead_clients_go_and_live_ones_stay() {
     expected.sort();
     assert_eq!(paths(&dry, "removed"), expected, "{dry:#}");
     assert_eq!(paths(&real, "removed"), expected);
-    assert!(real["removed"].as_array().unwrap().iter().all(|e| e["kind"] == "upload"));
+    assert!(
+        real["removed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["kind"] == "upload")
+    );
     assert_eq!(reason(&real, "kept", &live), "upload in progress");
-    assert_eq!(reason(&real, "kept", &elsewhere_young), "upload in progress");
+    assert_eq!(
+        reason(&real, "kept", &elsewhere_young),
+        "upload in progress"
+    );
     assert!(!cluster.exists(&dead) && !cluster.exists(&elsewhere_old));
     assert!(cluster.exists(&live) && cluster.exists(&elsewhere_young));
 }
@@ -328,7 +343,10 @@ fn gc_names_a_wrong_cluster_and_an_unreachable_oozie_with_their_exit_codes() {
     // Without Oozie nothing is known to be unused: nothing is removed.
     let cluster = Cluster::active(&world);
     let orphan = format!("{ROOT}/runs/20250101T000000-0badf00d");
-    cluster.rt.block_on(cluster.hdfs.mkdirs(&orphan, "755")).unwrap();
+    cluster
+        .rt
+        .block_on(cluster.hdfs.mkdirs(&orphan, "755"))
+        .unwrap();
     cluster.age(&orphan, 30 * DAY);
     world
         .sandbox
@@ -336,4 +354,44 @@ fn gc_names_a_wrong_cluster_and_an_unreachable_oozie_with_their_exit_codes() {
     let out = world.run(&["gc", "--output", "json"]);
     assert_eq!(code(&out), 4, "{}", text(&out.stderr));
     assert!(cluster.exists(&orphan));
+}
+
+#[test]
+fn a_file_taken_from_the_cache_counts_as_used_before_its_job_exists() {
+    let world = World::new();
+    let cluster = Cluster::active(&world);
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write_file(tmp.path(), "reused.txt", b"again");
+    run_job(&world, &["--file", file.to_str().unwrap()], &["true"]);
+    let cached = cluster.cache_files().pop().unwrap();
+    cluster.age(&cached, 40 * DAY);
+    assert!(paths(&gc_json(&world, &["--dry-run"]), "removed").contains(&cached));
+    // A run stages (taking the file from the cache) but cannot submit: no
+    // job uses the file yet, and Oozie never read it.
+    world.configure(
+        "[http]\ntimeout = \"5s\"\nbackoff_initial = \"10ms\"\nbackoff_max = \"50ms\"\n\
+         state_deadline = \"3s\"\nsubmit_outage_limit = \"100ms\"\n",
+    );
+    world
+        .sandbox
+        .service_down(hjob_sandbox::Service::Oozie, true);
+    let out = world.run(&[
+        "run",
+        "shell",
+        "--file",
+        file.to_str().unwrap(),
+        "--",
+        "true",
+    ]);
+    assert_eq!(code(&out), 4, "{}", text(&out.stderr));
+    world
+        .sandbox
+        .service_down(hjob_sandbox::Service::Oozie, false);
+    let doc = gc_json(&world, &[]);
+    assert!(!paths(&doc, "removed").contains(&cached), "{doc:#}");
+    assert!(
+        reason(&doc, "kept", &cached).starts_with("used "),
+        "{doc:#}"
+    );
+    assert!(cluster.exists(&cached));
 }
