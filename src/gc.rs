@@ -251,7 +251,14 @@ async fn in_use(
             } else {
                 format!("{app}/workflow.xml")
             };
-            workflow = webhdfs.read_small(&file, WORKFLOW_LIMIT).await?;
+            // Any failure here is asked of Oozie instead, below.
+            workflow = match webhdfs.read_small(&file, WORKFLOW_LIMIT).await {
+                Ok(found) => found,
+                Err(error) => {
+                    tracing::debug!("reading {file}: {error:#}; asking Oozie for the definition");
+                    None
+                }
+            };
             used.app_paths.insert(app, job.id.clone());
         }
         let workflow = match workflow {

@@ -395,3 +395,46 @@ fn a_file_taken_from_the_cache_counts_as_used_before_its_job_exists() {
     );
     assert!(cluster.exists(&cached));
 }
+
+#[test]
+fn a_running_job_whose_workflow_file_is_gone_still_keeps_its_cache_files() {
+    let world = World::new();
+    let cluster = Cluster::active(&world);
+    let tmp = tempfile::tempdir().unwrap();
+    let held = write_file(tmp.path(), "held.txt", b"still needed");
+    let (flag, script) = held_job(tmp.path(), 0);
+    let out = world.run(&[
+        "run",
+        "shell",
+        "--detach",
+        "--output",
+        "json",
+        "--file",
+        held.to_str().unwrap(),
+        "--",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let running = json_doc(&out)["id"].as_str().unwrap().to_owned();
+    assert_eq!(wait_for_running_job(&world, &cluster.name), running);
+    // Someone removed the workflow file: Oozie's definition still names
+    // the cache file.
+    let workflow = format!("{}/workflow.xml", cluster.run_dir(&running));
+    assert!(
+        cluster
+            .rt
+            .block_on(cluster.hdfs.delete(&workflow, false))
+            .unwrap()
+    );
+    let cached = cluster.cache_files().pop().unwrap();
+    cluster.age(&cached, 60 * DAY);
+    let doc = gc_json(&world, &["--cache-days", "1"]);
+    assert!(paths(&doc, "removed").is_empty(), "{doc:#}");
+    assert!(reason(&doc, "kept", &cached).contains(&running));
+    assert!(cluster.exists(&cached));
+    std::fs::write(&flag, b"").unwrap();
+    let waited = world.run(&["wait", &running, "--output", "json"]);
+    assert_eq!(code(&waited), 0, "{}", text(&waited.stderr));
+}
