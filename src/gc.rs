@@ -13,9 +13,10 @@
 //!   nothing.
 //! - **Runs** (`runs/<submission id>/`): kept while younger than the runs
 //!   age (its modification time: no job of it can have ended earlier).
-//!   Older ones are looked up: the user's jobs created since shortly before
-//!   the oldest such run are listed, and each is matched by its
-//!   `hjob.submission.id` property. A run whose job has not ended is kept;
+//!   Older ones are looked up: the user's jobs created since a day before
+//!   the oldest such run are listed, those created within a day of such a
+//!   run are read, and each is matched by its `hjob.submission.id`
+//!   property. A run whose job has not ended is kept;
 //!   one whose latest job ended less than the runs age ago is kept; one
 //!   whose job ended earlier, or that has no job at all (never submitted,
 //!   or purged from Oozie), is removed.
@@ -42,9 +43,12 @@ use crate::webhdfs::{FileStatus, WebHdfsClient};
 /// One day.
 pub const DAY: Duration = Duration::from_secs(24 * 3600);
 
-/// How far before the oldest candidate run the job lookup starts (its job
-/// was created after the run dir, give or take clock skew).
-const LOOKUP_SLACK: Duration = Duration::from_secs(3600);
+/// How far a run's job may have been created from the run directory's
+/// modification time: the directory is written just before the submit,
+/// and this leaves room for clock skew and for a submit that rode out an
+/// Oozie outage. Only jobs created that close to an old run are read in
+/// full, so a user with many jobs costs few reads.
+const LOOKUP_SLACK: Duration = Duration::from_secs(24 * 3600);
 
 /// Workflow files larger than this are not read.
 const WORKFLOW_LIMIT: u64 = 16 * 1024 * 1024;
@@ -272,6 +276,19 @@ async fn in_use(
     Ok(used)
 }
 
+/// Whether a listed job was created within [`LOOKUP_SLACK`] of a run
+/// staged at one of `staged` (ms); true when its creation time is unknown.
+fn created_near(job: &WorkflowJob, staged: &[u64]) -> bool {
+    let Some(created) = job.created_time.as_deref().and_then(parse_date) else {
+        return true;
+    };
+    let created = ms(created);
+    let slack = u64::try_from(LOOKUP_SLACK.as_millis()).unwrap_or(u64::MAX);
+    staged
+        .iter()
+        .any(|&t| created.saturating_add(slack) >= t && created <= t.saturating_add(slack))
+}
+
 /// When a job ended (its end time, else its last change).
 fn ended(job: &WorkflowJob) -> Option<SystemTime> {
     job.end_time
@@ -339,7 +356,13 @@ pub async fn plan(
             .unwrap_or(UNIX_EPOCH);
         let since = filter_time(since);
         let filter = [("user", user), ("startcreatedtime", since.as_str())];
-        let jobs = details(oozie, list_all(oozie, &filter).await?).await?;
+        let staged: Vec<u64> = candidates.iter().map(|r| r.modification_time).collect();
+        let listed = list_all(oozie, &filter).await?;
+        let near: Vec<WorkflowJob> = listed
+            .into_iter()
+            .filter(|job| created_near(job, &staged))
+            .collect();
+        let jobs = details(oozie, near).await?;
         let mut by_submission: BTreeMap<String, Vec<WorkflowJob>> = BTreeMap::new();
         for job in jobs {
             if let Some(id) = job.conf_property(SUBMISSION_ID_PROPERTY) {
@@ -549,6 +572,27 @@ mod tests {
                 "/user/alice/.hjob/cache/ef56"
             ]
         );
+    }
+
+    #[test]
+    fn only_jobs_created_near_an_old_run_are_read() {
+        let job = |created: &str| WorkflowJob {
+            created_time: Some(created.into()),
+            ..Default::default()
+        };
+        let staged = [1_795_343_701_000];
+        let at = |t: u64| httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_millis(t));
+        assert!(created_near(&job(&at(staged[0] + 60_000)), &staged));
+        assert!(created_near(&job(&at(staged[0] - 3_600_000)), &staged));
+        assert!(!created_near(
+            &job(&at(staged[0] + 2 * 86_400_000)),
+            &staged
+        ));
+        assert!(!created_near(
+            &job(&at(staged[0] - 2 * 86_400_000)),
+            &staged
+        ));
+        assert!(created_near(&job("not a date"), &staged));
     }
 
     #[test]

@@ -155,13 +155,26 @@ fn old_finished_runs_go_recent_ones_stay_and_dry_run_lists_exactly_what_goes() {
     let world = World::new();
     let cluster = Cluster::active(&world);
     let old = run_job(&world, &[], &["echo", "old"]);
-    let recent = run_job(&world, &[], &["echo", "recent"]);
-    let (old_dir, recent_dir) = (cluster.run_dir(&old), cluster.run_dir(&recent));
-    // The old job ended ten days ago; the recent one just now, though its
-    // run dir is as old (its job ended under 7 days ago: kept).
+    // The old job ran and ended ten days ago.
     assert!(world.sandbox.backdate_job(&old, 10 * DAY));
+    let old_dir = cluster.run_dir(&old);
     cluster.age(&old_dir, 10 * DAY);
+    // The recent one started ten days ago too, but ended just now: it
+    // ended under 7 days ago, so its run stays.
+    let tmp = tempfile::tempdir().unwrap();
+    let (flag, script) = held_job(tmp.path(), 0);
+    let out = world.run(&[
+        "run", "shell", "--detach", "--output", "json", "--", "sh", "-c", &script,
+    ]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let recent = json_doc(&out)["id"].as_str().unwrap().to_owned();
+    assert_eq!(wait_for_running_job(&world, &cluster.name), recent);
+    assert!(world.sandbox.backdate_job(&recent, 10 * DAY));
+    let recent_dir = cluster.run_dir(&recent);
     cluster.age(&recent_dir, 10 * DAY);
+    std::fs::write(&flag, b"").unwrap();
+    let waited = world.run(&["wait", &recent, "--output", "json"]);
+    assert_eq!(code(&waited), 0, "{}", text(&waited.stderr));
     // Run dirs whose submit never happened: old ones go, young ones stay.
     let orphan_old = format!("{ROOT}/runs/20250101T000000-0badf00d");
     let orphan_young = format!("{ROOT}/runs/20991231T000000-0badf00d");
