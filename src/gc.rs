@@ -16,7 +16,9 @@
 //!   Older ones are looked up: the user's jobs created since a day before
 //!   the oldest such run are listed, those created within a day of such a
 //!   run are read, and each is matched by its `hjob.submission.id`
-//!   property. A run whose job has not ended is kept;
+//!   property; a run still unmatched whose submission id is in a local job
+//!   record (`~/.local/share/hjob/jobs/`) is looked up by that job id.
+//!   A run whose job has not ended is kept;
 //!   one whose latest job ended less than the runs age ago is kept; one
 //!   whose job ended earlier, or that has no job at all (never submitted,
 //!   or purged from Oozie), is removed.
@@ -62,6 +64,10 @@ const PAGE: u32 = 100;
 /// What gc is asked to do.
 #[derive(Debug, Clone)]
 pub struct Policy {
+    /// Job ids this machine submitted, by submission id (the local job
+    /// records of this cluster and user): a run whose job the list does
+    /// not place is looked up by id.
+    pub recorded: BTreeMap<String, String>,
     /// Runs whose job ended longer ago than this go.
     pub runs_age: Duration,
     /// Cache files unused for longer than this go.
@@ -367,6 +373,26 @@ pub async fn plan(
         for job in jobs {
             if let Some(id) = job.conf_property(SUBMISSION_ID_PROPERTY) {
                 by_submission.entry(id).or_default().push(job);
+            }
+        }
+        for run in &candidates {
+            if by_submission.contains_key(&run.path_suffix) {
+                continue;
+            }
+            let Some(id) = policy.recorded.get(&run.path_suffix) else {
+                continue;
+            };
+            match oozie.info(id).await {
+                Ok(job)
+                    if job.conf_property(SUBMISSION_ID_PROPERTY).as_deref()
+                        == Some(run.path_suffix.as_str()) =>
+                {
+                    by_submission.insert(run.path_suffix.clone(), vec![job]);
+                }
+                Ok(_) => {}
+                // Purged from Oozie: no job.
+                Err(error) if crate::oozie::is_unknown_job(&error) => {}
+                Err(error) => return Err(error),
             }
         }
         for run in candidates {

@@ -37,7 +37,13 @@ pub async fn gc(ctx: &Context<'_>, args: GcArgs) -> anyhow::Result<ExitStatus> {
         ctx.settings.host_rewrites.clone(),
     )?;
     let oozie = OozieClient::new(&cluster.oozie_url, &user, &ctx.settings.http)?;
+    let recorded = crate::job_records::all(ctx.settings.data_dir.as_deref())
+        .into_iter()
+        .filter(|r| r.cluster == name && r.user == user)
+        .map(|r| (r.submission_id, r.id))
+        .collect();
     let policy = Policy {
+        recorded,
         runs_age: DAY * args.runs_days,
         cache_age: DAY * args.cache_days,
         now: SystemTime::now(),

@@ -451,3 +451,22 @@ fn a_running_job_whose_workflow_file_is_gone_still_keeps_its_cache_files() {
     let waited = world.run(&["wait", &running, "--output", "json"]);
     assert_eq!(code(&waited), 0, "{}", text(&waited.stderr));
 }
+
+#[test]
+fn a_run_the_list_does_not_place_is_found_through_the_local_job_record() {
+    let world = World::new();
+    let cluster = Cluster::active(&world);
+    let job = run_job(&world, &[], &["true"]);
+    let dir = cluster.run_dir(&job);
+    // Its directory looks ten days older than its job (touched, or a clock
+    // far off): Oozie's list does not place the job near it, but this
+    // machine's record of the submit names the job, which ended just now.
+    cluster.age(&dir, 10 * DAY);
+    let doc = gc_json(&world, &[]);
+    assert!(paths(&doc, "removed").is_empty(), "{doc:#}");
+    assert!(reason(&doc, "kept", &dir).contains(&job), "{doc:#}");
+    // Without the record, nothing ties the run to a job.
+    std::fs::remove_dir_all(world.home.path().join("data/hjob/jobs")).unwrap();
+    let doc = gc_json(&world, &["--dry-run"]);
+    assert!(reason(&doc, "removed", &dir).contains("no job"), "{doc:#}");
+}
