@@ -97,7 +97,7 @@ mod tests {
         save(Some(dir.path()), &record);
         assert_eq!(load(Some(dir.path()), &record.id), Some(record.clone()));
         std::fs::write(dir.path().join("jobs/broken.json"), "{").unwrap();
-        assert_eq!(all(Some(dir.path())), [record.clone()]);
+        assert_eq!(all(Some(dir.path())), vec![record]);
         assert!(all(None).is_empty());
         assert!(load(Some(dir.path()), "../../etc/passwd").is_none());
     }
