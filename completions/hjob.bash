@@ -31,6 +31,9 @@ _hjob() {
             hjob,doctor)
                 cmd="hjob__subcmd__doctor"
                 ;;
+            hjob,gc)
+                cmd="hjob__subcmd__gc"
+                ;;
             hjob,help)
                 cmd="hjob__subcmd__help"
                 ;;
@@ -144,6 +147,9 @@ _hjob() {
                 ;;
             hjob__subcmd__help,doctor)
                 cmd="hjob__subcmd__help__subcmd__doctor"
+                ;;
+            hjob__subcmd__help,gc)
+                cmd="hjob__subcmd__help__subcmd__gc"
                 ;;
             hjob__subcmd__help,help)
                 cmd="hjob__subcmd__help__subcmd__help"
@@ -284,7 +290,7 @@ _hjob() {
 
     case "${cmd}" in
         hjob)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version run status wait kill logs list cluster state doctor admin state-server config templates completions man help"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version run status wait kill logs list gc cluster state doctor admin state-server config templates completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1019,8 +1025,54 @@ _hjob() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        hjob__subcmd__gc)
+            opts="-v -q -h -V --runs-days --cache-days --dry-run --cluster --output --verbose --quiet --color --config --state-url --user --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --runs-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         hjob__subcmd__help)
-            opts="run status wait kill logs list cluster doctor admin state-server config templates completions man help"
+            opts="run status wait kill logs list gc cluster doctor admin state-server config templates completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1216,6 +1268,20 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hjob__subcmd__help__subcmd__gc)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

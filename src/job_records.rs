@@ -57,6 +57,26 @@ pub fn load(data_dir: Option<&Path>, id: &str) -> Option<JobRecord> {
     serde_json::from_str(&text).ok()
 }
 
+/// Every record kept (unreadable ones are skipped), in file name order.
+pub fn all(data_dir: Option<&Path>) -> Vec<JobRecord> {
+    let Some(dir) = data_dir.map(|d| d.join("jobs")) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .filter_map(|text| serde_json::from_str(&text).ok())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,7 +95,10 @@ mod tests {
             user: "a".into(),
         };
         save(Some(dir.path()), &record);
-        assert_eq!(load(Some(dir.path()), &record.id), Some(record));
+        assert_eq!(load(Some(dir.path()), &record.id), Some(record.clone()));
+        std::fs::write(dir.path().join("jobs/broken.json"), "{").unwrap();
+        assert_eq!(all(Some(dir.path())), vec![record]);
+        assert!(all(None).is_empty());
         assert!(load(Some(dir.path()), "../../etc/passwd").is_none());
     }
 }

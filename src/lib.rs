@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod follow;
+pub mod gc;
 pub mod hash_cache;
 pub mod http;
 pub mod interrupt;

@@ -397,6 +397,16 @@ impl OozieClient {
             .map_err(|e| self.http.transport_error(&url, &e).into())
     }
 
+    /// The workflow definition a job runs (`show=definition`, XML text).
+    pub async fn definition(&self, id: &str) -> anyhow::Result<String> {
+        let url = self.url(&format!("v1/job/{id}"));
+        let response = self.get(&url, &[("show", "definition")]).await?;
+        response
+            .text()
+            .await
+            .map_err(|e| self.http.transport_error(&url, &e).into())
+    }
+
     async fn get(&self, url: &str, query: &[(&str, &str)]) -> anyhow::Result<reqwest::Response> {
         let result = self
             .http

@@ -15,8 +15,12 @@
 //! `.<file name>.hjob-upload.<pid>.<nanos>.<host>` (see [`UPLOAD_MARKER`]):
 //! a client killed mid-upload leaves such a file. The next upload into the
 //! same cache directory removes those of dead processes on this host and
-//! any older than [`STALE_UPLOAD_AGE`], and a future `hjob gc` can find the
-//! rest by the same pattern (`.hjob/cache/*/.*.hjob-upload.*`).
+//! any older than [`STALE_UPLOAD_AGE`], and `hjob gc` removes the rest by
+//! the same rule ([`is_abandoned`]).
+//!
+//! A file taken from the cache is marked as used (SETTIMES), so `hjob gc`,
+//! which removes cached files unused for days, spares a file a job is about
+//! to use before that job exists.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -151,6 +155,7 @@ pub async fn stage(
         if let Some(status) = webhdfs.status(&file.hdfs).await?
             && status.kind == "FILE"
             && status.length == file.bytes
+            && mark_used(webhdfs, &file.hdfs).await
         {
             tracing::debug!("{} is cached, not uploading", file.hdfs);
             report.cached.push(file.hdfs.clone());
@@ -179,6 +184,34 @@ pub async fn stage(
     Ok(report)
 }
 
+/// Marks a cached file as used now, so `hjob gc` (which removes files
+/// unused for days) does not take a file a job is about to use: its access
+/// time, or its modification time where the NameNode keeps no access times
+/// (SETTIMES with an access time is then refused). Best effort, except that
+/// `false` means the file is gone (a gc took it meanwhile): upload it.
+async fn mark_used(webhdfs: &WebHdfsClient, path: &str) -> bool {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    let gone =
+        |e: &anyhow::Error| crate::webhdfs::remote_exception(e) == Some("FileNotFoundException");
+    match webhdfs.set_times(path, None, Some(now)).await {
+        Ok(()) => true,
+        Err(e) if gone(&e) => false,
+        Err(e) => {
+            tracing::debug!("could not set the access time of {path}: {e:#}");
+            match webhdfs.set_times(path, Some(now), None).await {
+                Err(e) if gone(&e) => false,
+                Err(e) => {
+                    tracing::debug!("could not mark {path} as used: {e:#}");
+                    true
+                }
+                Ok(()) => true,
+            }
+        }
+    }
+}
+
 /// Whether an upload error is worth sending the file again for: a dropped
 /// connection (no status at all), or a status the HTTP layer retries.
 fn is_worth_retrying(error: &anyhow::Error) -> bool {
@@ -204,8 +237,8 @@ pub const UPLOAD_MARKER: &str = ".hjob-upload.";
 /// A temporary upload older than this is abandoned, whoever wrote it.
 pub const STALE_UPLOAD_AGE: Duration = Duration::from_secs(24 * 3600);
 
-/// This machine's name, for temporary upload names.
-fn host_name() -> String {
+/// This machine's name, as temporary upload names carry it.
+pub fn host_name() -> String {
     let name = rustix::system::uname()
         .nodename()
         .to_string_lossy()
@@ -260,9 +293,16 @@ fn process_alive(pid: u32) -> bool {
     }
 }
 
+/// Whether a file in a cache directory is a temporary upload (hjob's
+/// current or earlier naming), not a cached file.
+pub fn is_upload_name(name: &str) -> bool {
+    name.starts_with('.') && (name.contains(UPLOAD_MARKER) || name.ends_with(".uploading"))
+}
+
 /// Whether a temporary upload is abandoned: its writer was on this machine
-/// and is gone, or it is older than [`STALE_UPLOAD_AGE`].
-fn is_abandoned(entry: &crate::webhdfs::FileStatus, now_ms: u64) -> bool {
+/// and is gone, or it is older than [`STALE_UPLOAD_AGE`]. The one rule for
+/// both the clean-up before each upload and `hjob gc`.
+pub fn is_abandoned(entry: &crate::webhdfs::FileStatus, now_ms: u64) -> bool {
     let name = entry.path_suffix.as_str();
     if !name.starts_with('.') {
         return false;
@@ -446,6 +486,7 @@ mod tests {
             permission: None,
             path_suffix: name.into(),
             modification_time: 10_000_000_000 - age_ms,
+            access_time: 0,
         };
         let now = 10_000_000_000;
         let day = STALE_UPLOAD_AGE.as_millis() as u64;

@@ -1,5 +1,6 @@
 //! Typed WebHDFS / HttpFS client (`../shared/docs/hadoop-rest.md` §1):
-//! MKDIRS, GETFILESTATUS, DELETE and the two-step CREATE.
+//! MKDIRS, GETFILESTATUS, LISTSTATUS, DELETE, RENAME, SETTIMES, OPEN and
+//! the two-step CREATE.
 //!
 //! CREATE is done by hand: step 1 is a PUT to the NameNode with no body and
 //! no redirect following; step 2 streams the file from disk to the
@@ -38,6 +39,23 @@ pub struct FileStatus {
     /// Milliseconds since the epoch.
     #[serde(default)]
     pub modification_time: u64,
+    /// Milliseconds since the epoch of the last read, to the NameNode's
+    /// `dfs.namenode.accesstime.precision` (1 hour by default); 0 when
+    /// access times are off, and always 0 for directories.
+    #[serde(default)]
+    pub access_time: u64,
+}
+
+impl FileStatus {
+    /// When the file was last used: its access time, or its modification
+    /// time when access times are off (0).
+    pub fn last_used_ms(&self) -> u64 {
+        if self.access_time == 0 {
+            self.modification_time
+        } else {
+            self.access_time.max(self.modification_time)
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -271,6 +289,99 @@ impl WebHdfsClient {
             .filter_map(|c| c.downcast_ref::<RemoteException>())
             .any(|r| r.exception == "FileNotFoundException");
         if not_found { Ok(None) } else { Err(error) }
+    }
+
+    /// Sets a path's modification and/or access time (milliseconds since
+    /// the epoch; `None` leaves one as it is): `op=SETTIMES`, answered
+    /// with an empty 200.
+    pub async fn set_times(
+        &self,
+        path: &str,
+        modification_ms: Option<u64>,
+        access_ms: Option<u64>,
+    ) -> anyhow::Result<()> {
+        let text = |t: Option<u64>| t.map_or_else(|| "-1".to_owned(), |t| t.to_string());
+        let (m, a) = (text(modification_ms), text(access_ms));
+        let url = self.url(
+            path,
+            "SETTIMES",
+            &[("modificationtime", &m), ("accesstime", &a)],
+        );
+        let response = self.send_namenode(Method::PUT, &url, path, true).await?;
+        if response.status() != StatusCode::OK {
+            return Err(self.error_from(&url, path, response).await);
+        }
+        Ok(())
+    }
+
+    /// Reads a small file whole (`op=OPEN`: the NameNode answers with a
+    /// redirect to a DataNode, HttpFS with the bytes); `None` when it does
+    /// not exist. Files over `limit` bytes are refused, so memory stays
+    /// bounded.
+    pub async fn read_small(&self, path: &str, limit: u64) -> anyhow::Result<Option<Vec<u8>>> {
+        let url = self.url(path, "OPEN", &[]);
+        let response = match self.send_namenode(Method::GET, &url, path, false).await {
+            Ok(response) => response,
+            Err(error) if remote_exception(&error) == Some("FileNotFoundException") => {
+                return Ok(None);
+            }
+            Err(error) => return Err(error),
+        };
+        let (url, response) = if response.status().is_redirection() {
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(|l| self.rewrite_host(l))
+                .ok_or_else(|| HjobError::Service {
+                    service: Service::WebHdfs,
+                    url: redact_url(&url),
+                    message: format!("OPEN answered {} without a Location", response.status()),
+                    hint: None,
+                })?;
+            let response = self
+                .http
+                .send_retrying(&location, None, || {
+                    self.http.request(Method::GET, &location)
+                })
+                .await?;
+            (location, response)
+        } else {
+            (url, response)
+        };
+        if response.status() != StatusCode::OK {
+            let error = self.error_from(&url, path, response).await;
+            return if remote_exception(&error) == Some("FileNotFoundException") {
+                Ok(None)
+            } else {
+                Err(error)
+            };
+        }
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(HjobError::Service {
+                service: Service::WebHdfs,
+                url: redact_url(&url),
+                message: format!("{path} is larger than {limit} bytes"),
+                hint: None,
+            }
+            .into());
+        }
+        let mut body = Vec::new();
+        let mut stream = response.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| self.http.transport_error(&url, &e))?;
+            body.extend_from_slice(&chunk);
+            if body.len() as u64 > limit {
+                return Err(HjobError::Service {
+                    service: Service::WebHdfs,
+                    url: redact_url(&url),
+                    message: format!("{path} is larger than {limit} bytes"),
+                    hint: None,
+                }
+                .into());
+            }
+        }
+        Ok(Some(body))
     }
 
     /// Creates a directory and its parents (true also when it exists).

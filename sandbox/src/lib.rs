@@ -615,6 +615,21 @@ impl Sandbox {
         self.apply_fault(&Fault::DropDataNodeUpload(n));
     }
 
+    /// Moves a workflow job's times (created, started, ended, last
+    /// modified, and its actions') `by` into the past, as if it had run
+    /// that long ago: how tests age a job without waiting. Returns whether
+    /// a job with this id was found on any cluster.
+    pub fn backdate_job(&self, id: &str, by: Duration) -> bool {
+        let mut found = false;
+        for cluster in &self.shared.world.clusters {
+            if let Some(job) = cluster.oozie.jobs().get_mut(id) {
+                job.backdate(by);
+                found = true;
+            }
+        }
+        found
+    }
+
     /// Takes `service` down (connections refused, open ones reset) or
     /// brings it back on the same address.
     pub fn service_down(&self, service: Service, down: bool) {

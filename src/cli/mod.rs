@@ -110,6 +110,8 @@ pub enum Command {
     Logs(LogsArgs),
     /// List recent jobs.
     List(ListArgs),
+    /// Remove staged files of ended jobs, unused cached files and partial uploads.
+    Gc(GcArgs),
     /// Show the active cluster and whether ad hoc submission is enabled.
     #[command(
         visible_alias = "state",
@@ -217,6 +219,40 @@ pub struct ListArgs {
     #[arg(long, default_value_t = 20)]
     pub limit: u32,
     /// The cluster to list (default: the active one).
+    #[arg(long)]
+    pub cluster: Option<String>,
+}
+
+/// Arguments of `hjob gc`.
+#[derive(Debug, Args, Clone)]
+#[command(after_help = "\
+Under /user/<user>/.hjob on the cluster's HDFS, removes:
+  runs/<id>/      of jobs that ended more than --runs-days ago, or that have no job in Oozie
+                  and were staged that long ago (never of a PREP, RUNNING or SUSPENDED job)
+  cache/<sha>/*   files unused (HDFS access time, else modification time) for --cache-days,
+                  unless a PREP, RUNNING or SUSPENDED job's workflow refers to them
+  cache/<sha>/.*.hjob-upload.*   partial uploads whose writer (on this host) is gone, or
+                  that are more than a day old
+
+Examples:
+  hjob gc --dry-run                       list what would be removed, remove nothing
+  hjob gc                                 remove it
+  hjob gc --runs-days 1 --cache-days 7 --cluster pug
+  hjob gc --output json | jq -r '.removed[].path'
+
+Exit: 0 done (also when nothing was removed); 2 usage; 4 a service was unreachable or
+an entry could not be removed (the others still were).")]
+pub struct GcArgs {
+    /// Remove the run directory of a job that ended more than this many days ago.
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub runs_days: u32,
+    /// Remove cached files unused for more than this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub cache_days: u32,
+    /// List what would be removed, and remove nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The cluster to clean (default: the active one).
     #[arg(long)]
     pub cluster: Option<String>,
 }

@@ -7,6 +7,7 @@ mod completions;
 mod config;
 mod doctor;
 mod dry_run;
+mod gc;
 mod kill;
 mod launch;
 mod list;
@@ -60,6 +61,7 @@ pub async fn dispatch(cli: Cli, env: Env, ui: &Ui) -> anyhow::Result<ExitStatus>
         Command::Kill(args) => kill::kill(&context(settings()?), args).await,
         Command::Logs(args) => logs::logs(&context(settings()?), args).await,
         Command::List(args) => list::list(&context(settings()?), args).await,
+        Command::Gc(args) => gc::gc(&context(settings()?), args).await,
         Command::Templates(command) => templates::templates(&context(settings()?), &command),
     }
 }

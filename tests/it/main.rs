@@ -6,6 +6,7 @@ mod doctor;
 mod e2e;
 mod faults;
 mod foundation;
+mod gc;
 mod install;
 mod json_output;
 mod live_output;

@@ -142,6 +142,41 @@ fn the_client_round_trips_every_operation_staging_uses(rig: &Rig) {
             .unwrap();
         let status = client.status(&small).await.unwrap().unwrap();
         assert_eq!((status.kind.as_str(), status.length), ("FILE", 6));
+        // OPEN (through the DataNode) and SETTIMES, as `hjob gc` and a
+        // cache hit use them.
+        assert_eq!(
+            client.read_small(&small, 1024).await.unwrap().as_deref(),
+            Some(&b"small\n"[..])
+        );
+        assert!(
+            client
+                .read_small(&format!("{dir}/nope"), 1024)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            client.read_small(&small, 3).await.is_err(),
+            "over the limit"
+        );
+        client
+            .set_times(&small, Some(1_000_000), Some(2_000_000))
+            .await
+            .unwrap();
+        let status = client.status(&small).await.unwrap().unwrap();
+        assert_eq!(
+            (status.modification_time, status.access_time),
+            (1_000_000, 2_000_000)
+        );
+        client
+            .set_times(&small, None, Some(3_000_000))
+            .await
+            .unwrap();
+        let status = client.status(&small).await.unwrap().unwrap();
+        assert_eq!(
+            (status.modification_time, status.access_time),
+            (1_000_000, 3_000_000)
+        );
 
         let local = tempfile::NamedTempFile::new().unwrap();
         let content: Vec<u8> = (0..300_000u32).flat_map(|i| i.to_le_bytes()).collect();

@@ -662,6 +662,36 @@ impl HdfsStore {
         self.persist_locked(&ns);
     }
 
+    /// SETTIMES: sets the modification and/or access time (milliseconds;
+    /// -1 leaves one as it is). Needs WRITE on the path, as
+    /// `FSDirAttrOp.setTimes` checks. Directories keep no access time.
+    pub(crate) fn set_times(
+        &self,
+        path: &str,
+        user: &str,
+        mtime: i64,
+        atime: i64,
+    ) -> Result<(), HdfsError> {
+        self.check_not_in_safe_mode("set times", path)?;
+        let mut ns = self.lock();
+        let inode = ns.inodes.get(path).ok_or_else(|| {
+            HdfsError::file_not_found(format!("File/Directory does not exist: {path}"))
+        })?;
+        check(path, inode, user, Access::Write)?;
+        if let Some(inode) = ns.inodes.get_mut(path) {
+            if let Ok(t) = u64::try_from(mtime) {
+                inode.modification_time = t;
+            }
+            if let Ok(t) = u64::try_from(atime)
+                && inode.kind == InodeKind::File
+            {
+                inode.access_time = t;
+            }
+        }
+        self.persist_locked(&ns);
+        Ok(())
+    }
+
     /// Checks that `user` may read the file at `path`; returns its disk path
     /// and length.
     pub(crate) fn open(&self, path: &str, user: &str) -> Result<(PathBuf, u64), HdfsError> {
@@ -755,5 +785,25 @@ mod tests {
         assert_eq!(err.exception, "FileAlreadyExistsException");
         let err = fs.delete("/tmp/f", "carol", false).unwrap_err();
         assert!(err.message.contains("sticky"), "{}", err.message);
+    }
+
+    #[test]
+    fn settimes_sets_what_it_is_given_and_needs_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let fs = HdfsStore::load(dir.path()).unwrap();
+        fs.provision_home("alice");
+        fs.write("/user/alice/f", "alice", b"x").unwrap();
+        fs.set_times("/user/alice/f", "alice", 1000, -1).unwrap();
+        let status = fs.get_file_status("/user/alice/f").unwrap();
+        assert_eq!(status["FileStatus"]["modificationTime"], 1000);
+        assert_ne!(status["FileStatus"]["accessTime"], 1000);
+        fs.set_times("/user/alice/f", "alice", -1, 2000).unwrap();
+        let status = fs.get_file_status("/user/alice/f").unwrap();
+        assert_eq!(status["FileStatus"]["modificationTime"], 1000);
+        assert_eq!(status["FileStatus"]["accessTime"], 2000);
+        let err = fs.set_times("/user/alice/f", "bob", 1, 1).unwrap_err();
+        assert_eq!(err.exception, "AccessControlException");
+        let err = fs.set_times("/user/alice/nope", "alice", 1, 1).unwrap_err();
+        assert_eq!(err.exception, "FileNotFoundException");
     }
 }

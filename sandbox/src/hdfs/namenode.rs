@@ -198,6 +198,29 @@ fn answer(ctx: &ClusterContext, method: &Method, uri: &Uri) -> Result<Response, 
                 json!({ "boolean": fs.rename(&path, &dest, &user)? }),
             ))
         }
+        (Method::PUT, "SETTIMES") => {
+            // -1 (the default) leaves a time as it is.
+            let time = |name: &str| -> Result<i64, HdfsError> {
+                match params.get_ignore_case(name) {
+                    None => Ok(-1),
+                    // LongParam.Domain's wording.
+                    Some(v) => v.trim().parse::<i64>().map_err(|_| {
+                        HdfsError::illegal_argument(format!(
+                            "Invalid value for webhdfs parameter \"{name}\": Failed to parse \"{v}\" as a radix-10 long integer."
+                        ))
+                    }),
+                }
+            };
+            let (mtime, atime) = (time("modificationtime")?, time("accesstime")?);
+            fs.set_times(&path, &user, mtime, atime)?;
+            // NamenodeWebHdfsMethods answers SETTIMES with an empty 200.
+            let mut r = StatusCode::OK.into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/octet-stream"),
+            );
+            Ok(r)
+        }
         (Method::DELETE, "DELETE") => {
             let recursive = bool_param(&params, "recursive")?.unwrap_or(false);
             Ok(json_ok(

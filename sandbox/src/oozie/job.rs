@@ -200,6 +200,19 @@ impl Job {
         self.signal.send_modify(|n| *n += 1);
     }
 
+    /// Moves every time of the job `by` into the past.
+    pub(crate) fn backdate(&mut self, by: std::time::Duration) {
+        let back = |t: SystemTime| t.checked_sub(by).unwrap_or(std::time::UNIX_EPOCH);
+        self.created = back(self.created);
+        self.start = self.start.map(back);
+        self.end = self.end.map(back);
+        self.last_modified = back(self.last_modified);
+        for action in &mut self.actions {
+            action.start = action.start.map(back);
+            action.end = action.end.map(back);
+        }
+    }
+
     /// Appends an Oozie-style log line.
     pub(crate) fn log(&mut self, command: &str, action: Option<&str>, message: &str) {
         let action = action.map_or("-".to_string(), |a| format!("{}@{a}", self.id));
