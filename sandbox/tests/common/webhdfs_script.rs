@@ -55,8 +55,16 @@ pub const STEPS: &[Step] = &[
     ),
     follow("create-datanode", "PUT", Some(b"hello\n")),
     step("status-file", "GET", "{dir}/a/f.txt?op=GETFILESTATUS"),
-    step("settimes", "PUT", "{dir}/a/f.txt?op=SETTIMES&accesstime=1700000000000"),
-    step("settimes-missing", "PUT", "{dir}/missing?op=SETTIMES&accesstime=1700000000000"),
+    step(
+        "settimes",
+        "PUT",
+        "{dir}/a/f.txt?op=SETTIMES&accesstime=1700000000000",
+    ),
+    step(
+        "settimes-missing",
+        "PUT",
+        "{dir}/missing?op=SETTIMES&accesstime=1700000000000",
+    ),
     step(
         "create-existing-namenode",
         "PUT",
