@@ -587,9 +587,35 @@ const UPLOAD_CHUNK: usize = 1024 * 1024;
 /// Chunks read ahead of the network at most (memory stays under a few MiB).
 const UPLOAD_READ_AHEAD: usize = 4;
 
+/// Buffers one upload cycles through: the chunks read ahead, the one being
+/// read, and the few the HTTP layer may still hold while writing.
+const UPLOAD_BUFFERS: usize = UPLOAD_READ_AHEAD + 4;
+
+/// A chunk of a file being uploaded. When the HTTP layer is done with it,
+/// its buffer goes back to the reader, so an upload allocates (and zeroes)
+/// its few buffers once instead of one per chunk.
+struct PooledChunk {
+    buffer: Vec<u8>,
+    len: usize,
+    home: std::sync::mpsc::Sender<Vec<u8>>,
+}
+
+impl AsRef<[u8]> for PooledChunk {
+    fn as_ref(&self) -> &[u8] {
+        &self.buffer[..self.len]
+    }
+}
+
+impl Drop for PooledChunk {
+    fn drop(&mut self) {
+        // The reader may be gone (upload over): then the buffer is freed.
+        let _ = self.home.send(std::mem::take(&mut self.buffer));
+    }
+}
+
 /// Streams a file in chunks read by a blocking thread a few chunks ahead of
 /// the network, so disk reads and socket writes overlap and memory stays
-/// bounded whatever the file size.
+/// bounded whatever the file size (`UPLOAD_BUFFERS` chunks, reused).
 fn file_chunks(
     mut file: std::fs::File,
     on_progress: impl Fn(u64) + Send + Sync + 'static,
@@ -597,14 +623,28 @@ fn file_chunks(
     let (sender, receiver) = tokio::sync::mpsc::channel(UPLOAD_READ_AHEAD);
     std::thread::spawn(move || {
         use std::io::Read;
+        let (home, free) = std::sync::mpsc::channel::<Vec<u8>>();
+        let mut allocated = 0;
         loop {
-            let mut buffer = vec![0u8; UPLOAD_CHUNK];
+            let mut buffer = match free.try_recv() {
+                Ok(buffer) => buffer,
+                Err(_) if allocated < UPLOAD_BUFFERS => {
+                    allocated += 1;
+                    vec![0u8; UPLOAD_CHUNK]
+                }
+                // All in flight: wait for the network to hand one back.
+                Err(_) => match free.recv() {
+                    Ok(buffer) => buffer,
+                    Err(_) => break,
+                },
+            };
             let result = match file.read(&mut buffer) {
                 Ok(0) => break,
-                Ok(n) => {
-                    buffer.truncate(n);
-                    Ok(bytes::Bytes::from(buffer))
-                }
+                Ok(len) => Ok(bytes::Bytes::from_owner(PooledChunk {
+                    buffer,
+                    len,
+                    home: home.clone(),
+                })),
                 Err(e) => Err(e),
             };
             let failed = result.is_err();
@@ -629,6 +669,45 @@ fn file_chunks(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_chunks_reuse_their_buffers_and_keep_every_byte() {
+        // Many more chunks than buffers, held a while each like the network
+        // does: the content must come through exactly.
+        let len = UPLOAD_CHUNK * (UPLOAD_BUFFERS * 3) + 12_345;
+        let content: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), &content).unwrap();
+        let progress = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let seen = progress.clone();
+        let stream = file_chunks(std::fs::File::open(file.path()).unwrap(), move |n| {
+            seen.store(n, std::sync::atomic::Ordering::Relaxed);
+        });
+        let chunks: Vec<bytes::Bytes> = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(async {
+                let mut stream = std::pin::pin!(stream);
+                let mut out = Vec::new();
+                let mut held = std::collections::VecDeque::new();
+                while let Some(chunk) = stream.next().await {
+                    held.push_back(chunk.unwrap());
+                    // Keep two in flight; drop the oldest as a socket would.
+                    if held.len() > 2 {
+                        out.push(bytes::Bytes::copy_from_slice(&held.pop_front().unwrap()));
+                    }
+                }
+                out.extend(held.into_iter().map(|b| bytes::Bytes::copy_from_slice(&b)));
+                out
+            });
+        let joined: Vec<u8> = chunks.iter().flat_map(|c| c.iter().copied()).collect();
+        assert_eq!(joined.len(), content.len());
+        assert!(joined == content, "content changed in transit");
+        assert_eq!(
+            progress.load(std::sync::atomic::Ordering::Relaxed),
+            len as u64
+        );
+    }
 
     #[test]
     fn paths_are_encoded_per_segment() {
