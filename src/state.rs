@@ -169,6 +169,25 @@ pub fn parse_json_strict(text: &str) -> Result<Value, serde_json::Error> {
 }
 
 impl StateDocument {
+    /// The cluster `--cluster NAME` names, or the active one; a name the
+    /// document does not have is a usage error listing the ones it has.
+    pub fn cluster_named<'a>(
+        &'a self,
+        requested: Option<&'a str>,
+    ) -> Result<(&'a str, &'a Cluster), HjobError> {
+        let name = requested.unwrap_or(&self.active_cluster);
+        match self.clusters.get(name) {
+            Some(cluster) => Ok((name, cluster)),
+            None => {
+                let known: Vec<&str> = self.clusters.keys().map(String::as_str).collect();
+                Err(HjobError::usage_hint(
+                    format!("no cluster named {name:?}"),
+                    format!("pass --cluster with one of: {}", known.join(", ")),
+                ))
+            }
+        }
+    }
+
     /// Parses and validates a document from JSON text. Duplicate keys are
     /// an error, wherever they are.
     pub fn parse(text: &str) -> Result<Self, InvalidDocument> {

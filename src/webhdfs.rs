@@ -357,14 +357,17 @@ impl WebHdfsClient {
                 Err(error)
             };
         }
-        if response.content_length().is_some_and(|n| n > limit) {
-            return Err(HjobError::Service {
+        let too_large = || -> anyhow::Error {
+            HjobError::Service {
                 service: Service::WebHdfs,
                 url: redact_url(&url),
                 message: format!("{path} is larger than {limit} bytes"),
                 hint: None,
             }
-            .into());
+            .into()
+        };
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(too_large());
         }
         let mut body = Vec::new();
         let mut stream = response.bytes_stream();
@@ -372,13 +375,7 @@ impl WebHdfsClient {
             let chunk = chunk.map_err(|e| self.http.transport_error(&url, &e))?;
             body.extend_from_slice(&chunk);
             if body.len() as u64 > limit {
-                return Err(HjobError::Service {
-                    service: Service::WebHdfs,
-                    url: redact_url(&url),
-                    message: format!("{path} is larger than {limit} bytes"),
-                    hint: None,
-                }
-                .into());
+                return Err(too_large());
             }
         }
         Ok(Some(body))

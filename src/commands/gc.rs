@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::Context;
 use crate::cli::GcArgs;
-use crate::error::{ExitStatus, HjobError};
+use crate::error::ExitStatus;
 use crate::gc::{self, DAY, Kind, Policy};
 use crate::oozie::OozieClient;
 use crate::state::{StateClient, resolve_cluster};
@@ -16,19 +16,8 @@ use crate::webhdfs::WebHdfsClient;
 /// Cleans the user's staging area on the active cluster (or `--cluster`).
 pub async fn gc(ctx: &Context<'_>, args: GcArgs) -> anyhow::Result<ExitStatus> {
     let state = StateClient::new(&ctx.settings)?.fetch().await?.document;
-    let name = args
-        .cluster
-        .clone()
-        .unwrap_or_else(|| state.active_cluster.clone());
-    let Some(cluster) = state.clusters.get(&name) else {
-        let known: Vec<&str> = state.clusters.keys().map(String::as_str).collect();
-        return Err(HjobError::usage_hint(
-            format!("no cluster named {name:?}"),
-            format!("pass --cluster with one of: {}", known.join(", ")),
-        )
-        .into());
-    };
-    let cluster = resolve_cluster(&name, cluster, &ctx.settings).cluster;
+    let (name, cluster) = state.cluster_named(args.cluster.as_deref())?;
+    let cluster = resolve_cluster(name, cluster, &ctx.settings).cluster;
     let user = ctx.settings.user.value.clone();
     let webhdfs = WebHdfsClient::new(
         &cluster.webhdfs_url,

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::Context;
 use crate::cli::ListArgs;
-use crate::error::{ExitStatus, HjobError};
+use crate::error::ExitStatus;
 use crate::oozie::{JobStatus, OozieClient, WorkflowJob, parse_date};
 use crate::report::{JobPlace, duration, ending, job_json};
 use crate::state::{StateClient, resolve_cluster};
@@ -14,14 +14,8 @@ use crate::timefmt::{rfc3339, short_duration};
 /// Lists jobs on the active cluster (or `--cluster`).
 pub async fn list(ctx: &Context<'_>, args: ListArgs) -> anyhow::Result<ExitStatus> {
     let state = StateClient::new(&ctx.settings)?.fetch().await?.document;
-    let name = args
-        .cluster
-        .clone()
-        .unwrap_or_else(|| state.active_cluster.clone());
-    let Some(cluster) = state.clusters.get(&name) else {
-        return Err(HjobError::usage(format!("no cluster named {name:?}")).into());
-    };
-    let cluster = resolve_cluster(&name, cluster, &ctx.settings).cluster;
+    let (name, cluster) = state.cluster_named(args.cluster.as_deref())?;
+    let cluster = resolve_cluster(name, cluster, &ctx.settings).cluster;
     let user = ctx.settings.user.value.clone();
     let oozie = OozieClient::new(&cluster.oozie_url, &user, &ctx.settings.http)?;
     let wanted: Vec<String> = args.status.iter().map(|s| s.to_ascii_uppercase()).collect();
@@ -32,7 +26,7 @@ pub async fn list(ctx: &Context<'_>, args: ListArgs) -> anyhow::Result<ExitStatu
             .iter()
             .map(|job| {
                 let place = JobPlace {
-                    cluster: &name,
+                    cluster: name,
                     oozie_url: oozie.job_url(&job.id),
                 };
                 job_json(job, &place, &ending(job))

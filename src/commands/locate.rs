@@ -42,15 +42,8 @@ pub async fn locate(ctx: &Context<'_>, id: &str, cluster: Option<&str>) -> anyho
         .into());
     }
     let state = StateClient::new(&ctx.settings)?.fetch().await?.document;
-    if let Some(name) = cluster {
-        let Some(entry) = state.clusters.get(name) else {
-            let known: Vec<&str> = state.clusters.keys().map(String::as_str).collect();
-            return Err(HjobError::usage_hint(
-                format!("no cluster named {name:?}"),
-                format!("known clusters: {}", known.join(", ")),
-            )
-            .into());
-        };
+    if cluster.is_some() {
+        let (name, entry) = state.cluster_named(cluster)?;
         let (oozie, yarn_url) = client_for(ctx, name, entry)?;
         let job = match oozie.info(id).await {
             Ok(job) => job,

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::Test;
-use crate::rig::{Rig, block_on, get_json, hjob_command, text, unique};
+use crate::rig::{Rig, block_on, get_json, hjob_command, home_with, text, unique};
 
 pub const TESTS: &[Test] = &[
     (
@@ -86,12 +86,9 @@ struct Real {
 
 impl Real {
     fn new(rig: &Rig) -> Real {
-        let home = tempfile::tempdir().unwrap();
-        std::fs::write(
-            home.path().join("hjob.toml"),
+        let home = home_with(
             "[http]\ntimeout = \"60s\"\nbackoff_initial = \"50ms\"\nbackoff_max = \"1s\"\nstate_deadline = \"20s\"\n",
-        )
-        .unwrap();
+        );
         Real {
             home,
             rig: rig.clone(),

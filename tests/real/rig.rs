@@ -194,12 +194,9 @@ impl World {
     pub fn as_user(rig: &Rig, user: &str) -> World {
         let submissions: Arc<Mutex<Vec<String>>> = Arc::default();
         let url = serve_standin(rig, submissions.clone());
-        let home = tempfile::tempdir().unwrap();
-        std::fs::write(
-            home.path().join("hjob.toml"),
+        let home = home_with(
             "[http]\ntimeout = \"60s\"\nbackoff_initial = \"20ms\"\nbackoff_max = \"200ms\"\nstate_deadline = \"10s\"\n",
-        )
-        .unwrap();
+        );
         World {
             home,
             state_url: url,
@@ -222,6 +219,14 @@ impl World {
         std::fs::write(&path, content).unwrap();
         path
     }
+}
+
+/// A temp home whose `hjob.toml` (what `hjob_command` points `HJOB_CONFIG`
+/// at) holds `config`.
+pub fn home_with(config: &str) -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("hjob.toml"), config).unwrap();
+    home
 }
 
 /// The `hjob` binary built for this test run.
