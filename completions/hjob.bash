@@ -290,7 +290,7 @@ _hjob() {
 
     case "${cmd}" in
         hjob)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version run status wait kill logs list gc cluster state doctor admin state-server config templates completions man help"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version run status wait kill logs list gc cluster state doctor admin state-server config templates completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -316,6 +316,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -324,7 +336,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__admin)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version status disable enable use set-cluster remove-cluster audit help"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version status disable enable use set-cluster remove-cluster audit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,6 +362,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -358,7 +382,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__admin__subcmd__audit)
-            opts="-v -q -h -V --limit --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --limit --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -388,6 +412,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -396,7 +432,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__admin__subcmd__disable)
-            opts="-y -v -q -h -V --message --until --yes --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-y -v -q -h -V --message --until --yes --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,6 +466,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -438,7 +486,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__admin__subcmd__enable)
-            opts="-v -q -h -V --message --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --message --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -465,6 +513,18 @@ _hjob() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -602,7 +662,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__admin__subcmd__remove__subcmd__cluster)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,6 +688,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -636,7 +708,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__admin__subcmd__set__subcmd__cluster)
-            opts="-v -q -h -V --oozie-url --webhdfs-url --name-node --job-tracker --yarn-url --queue --hive2-jdbc-url --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --oozie-url --webhdfs-url --name-node --job-tracker --yarn-url --queue --hive2-jdbc-url --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -690,6 +762,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -698,7 +782,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__admin__subcmd__status)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -721,6 +805,18 @@ _hjob() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -732,7 +828,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__admin__subcmd__use)
-            opts="-y -v -q -h -V --yes --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-y -v -q -h -V --yes --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -758,6 +854,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -766,7 +874,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__cluster)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -789,6 +897,18 @@ _hjob() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -800,7 +920,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__completions)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version bash elvish fish powershell zsh"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -823,6 +943,18 @@ _hjob() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -834,7 +966,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__config)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version show path help"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version show path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -857,6 +989,18 @@ _hjob() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -924,7 +1068,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__config__subcmd__path)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -947,6 +1091,18 @@ _hjob() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -958,7 +1114,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__config__subcmd__show)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -984,6 +1140,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -992,7 +1160,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__doctor)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1018,6 +1186,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1026,7 +1206,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__gc)
-            opts="-v -q -h -V --runs-days --cache-days --dry-run --cluster --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --runs-days --cache-days --dry-run --cluster --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1061,6 +1241,18 @@ _hjob() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1534,7 +1726,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__kill)
-            opts="-y -v -q -h -V --cluster --yes --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-y -v -q -h -V --cluster --yes --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1564,6 +1756,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1572,7 +1776,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__list)
-            opts="-v -q -h -V --all-users --status --limit --cluster --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --all-users --status --limit --cluster --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1610,6 +1814,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1618,7 +1834,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__logs)
-            opts="-f -v -q -h -V --cluster --follow --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-f -v -q -h -V --cluster --follow --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1648,6 +1864,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1656,7 +1884,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__man)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1679,6 +1907,18 @@ _hjob() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1690,7 +1930,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version scalding java spark hive shell help"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version scalding java spark hive shell help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1713,6 +1953,18 @@ _hjob() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1822,7 +2074,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__hive)
-            opts="-e -D -v -q -h -V --script --param --jdbc-url --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-e -D -v -q -h -V --script --param --jdbc-url --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1892,6 +2144,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1900,7 +2164,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__java)
-            opts="-D -v -q -h -V --jar --main-class --java-opts --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-D -v -q -h -V --jar --main-class --java-opts --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1966,6 +2230,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1974,7 +2250,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__scalding)
-            opts="-D -v -q -h -V --jar --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-D -v -q -h -V --jar --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2032,6 +2308,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2040,7 +2328,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__shell)
-            opts="-D -v -q -h -V --script --env --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-D -v -q -h -V --script --env --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2102,6 +2390,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2110,7 +2410,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__run__subcmd__spark)
-            opts="-D -v -q -h -V --jar --class --spark-opts --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-D -v -q -h -V --jar --class --spark-opts --name --queue --file --archive --schema --dry-run --detach --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2176,6 +2476,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2184,7 +2496,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__state__subcmd__server)
-            opts="-v -q -h -V --listen --store --init --tokens --store-mode --access-log --max-connections --read-timeout --idle-timeout --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --listen --store --init --tokens --store-mode --access-log --max-connections --read-timeout --idle-timeout --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2242,6 +2554,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2250,7 +2574,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__status)
-            opts="-v -q -h -V --cluster --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --cluster --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2280,6 +2604,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2288,7 +2624,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__templates)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version list show help"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2311,6 +2647,18 @@ _hjob() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2378,7 +2726,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__templates__subcmd__list)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2401,6 +2749,18 @@ _hjob() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2412,7 +2772,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__templates__subcmd__show)
-            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2438,6 +2798,18 @@ _hjob() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2446,7 +2818,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__wait)
-            opts="-v -q -h -V --cluster --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --help --version"
+            opts="-v -q -h -V --cluster --timeout --kill-on-interrupt --no-follow --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2477,6 +2849,18 @@ _hjob() {
                     return 0
                     ;;
                 --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_hjob_global_optspecs
-    string join \n output= v/verbose q/quiet color= config= state-url= user= h/help V/version
+    string join \n output= v/verbose q/quiet color= config= state-url= user= keytab= principal= do-as= h/help V/version
 end
 
 function __fish_hjob_needs_command
@@ -32,6 +32,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_needs_command" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_needs_command" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_needs_command" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_needs_command" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_needs_command" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_needs_command" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_needs_command" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_needs_command" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_needs_command" -s h -l help -d 'Print help'
@@ -61,6 +64,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand run; and not __fish_seen_subcommand_from scalding java spark hive shell help" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand run; and not __fish_seen_subcommand_from scalding java spark hive shell help" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and not __fish_seen_subcommand_from scalding java spark hive shell help" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand run; and not __fish_seen_subcommand_from scalding java spark hive shell help" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand run; and not __fish_seen_subcommand_from scalding java spark hive shell help" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand run; and not __fish_seen_subcommand_from scalding java spark hive shell help" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and not __fish_seen_subcommand_from scalding java spark hive shell help" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and not __fish_seen_subcommand_from scalding java spark hive shell help" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and not __fish_seen_subcommand_from scalding java spark hive shell help" -s h -l help -d 'Print help'
@@ -88,6 +94,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -l dry-run -d 'Render and check the workflow, print it, submit nothing'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -l detach -d 'Submit, print the job id and exit without waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from scalding" -l kill-on-interrupt -d 'Kill the job when interrupted with Ctrl-C (default: leave it running)'
@@ -115,6 +124,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -l dry-run -d 'Render and check the workflow, print it, submit nothing'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -l detach -d 'Submit, print the job id and exit without waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from java" -l kill-on-interrupt -d 'Kill the job when interrupted with Ctrl-C (default: leave it running)'
@@ -142,6 +154,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -l dry-run -d 'Render and check the workflow, print it, submit nothing'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -l detach -d 'Submit, print the job id and exit without waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from spark" -l kill-on-interrupt -d 'Kill the job when interrupted with Ctrl-C (default: leave it running)'
@@ -170,6 +185,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l dry-run -d 'Render and check the workflow, print it, submit nothing'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l detach -d 'Submit, print the job id and exit without waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from hive" -l kill-on-interrupt -d 'Kill the job when interrupted with Ctrl-C (default: leave it running)'
@@ -196,6 +214,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -l dry-run -d 'Render and check the workflow, print it, submit nothing'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -l detach -d 'Submit, print the job id and exit without waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand run; and __fish_seen_subcommand_from shell" -l kill-on-interrupt -d 'Kill the job when interrupted with Ctrl-C (default: leave it running)'
@@ -219,6 +240,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand status" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand status" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand status" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand status" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand status" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand status" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand status" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand status" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand status" -s h -l help -d 'Print help'
@@ -233,6 +257,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand wait" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand wait" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand wait" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand wait" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand wait" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand wait" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand wait" -l kill-on-interrupt -d 'Kill the job when interrupted with Ctrl-C (default: leave it running)'
 complete -c hjob -n "__fish_hjob_using_subcommand wait" -l no-follow -d 'Don\'t stream the job\'s own stdout/stderr while waiting'
 complete -c hjob -n "__fish_hjob_using_subcommand wait" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
@@ -248,6 +275,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand kill" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand kill" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand kill" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand kill" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand kill" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand kill" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand kill" -s y -l yes -d 'Do not ask for confirmation'
 complete -c hjob -n "__fish_hjob_using_subcommand kill" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand kill" -s q -l quiet -d 'Only errors and the result'
@@ -262,6 +292,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand logs" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand logs" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand logs" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand logs" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand logs" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand logs" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand logs" -s f -l follow -d 'Stream the running actions\' stdout/stderr from YARN until the job ends'
 complete -c hjob -n "__fish_hjob_using_subcommand logs" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand logs" -s q -l quiet -d 'Only errors and the result'
@@ -283,6 +316,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand list" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand list" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand list" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand list" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand list" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand list" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand list" -l all-users -d 'Everyone\'s jobs, not only mine'
 complete -c hjob -n "__fish_hjob_using_subcommand list" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand list" -s q -l quiet -d 'Only errors and the result'
@@ -299,6 +335,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand gc" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand gc" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand gc" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand gc" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand gc" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand gc" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand gc" -l dry-run -d 'List what would be removed, and remove nothing'
 complete -c hjob -n "__fish_hjob_using_subcommand gc" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand gc" -s q -l quiet -d 'Only errors and the result'
@@ -312,6 +351,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand cluster" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand cluster" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand cluster" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand cluster" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand cluster" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand cluster" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand cluster" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand cluster" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand cluster" -s h -l help -d 'Print help'
@@ -324,6 +366,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand state" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand state" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand state" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand state" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand state" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand state" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand state" -s h -l help -d 'Print help'
@@ -336,6 +381,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand doctor" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand doctor" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand doctor" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand doctor" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand doctor" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand doctor" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand doctor" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand doctor" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand doctor" -s h -l help -d 'Print help'
@@ -348,6 +396,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and not __fish_seen_subcommand_from status disable enable use set-cluster remove-cluster audit help" -s h -l help -d 'Print help'
@@ -368,6 +419,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from status" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from status" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from status" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from status" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from status" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from status" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
@@ -382,6 +436,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from disable" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from disable" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from disable" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from disable" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from disable" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from disable" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from disable" -s y -l yes -d 'Do not ask for confirmation'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Only errors and the result'
@@ -396,6 +453,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from enable" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from enable" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from enable" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from enable" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from enable" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from enable" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
@@ -408,6 +468,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from use" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from use" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from use" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from use" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from use" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from use" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from use" -s y -l yes -d 'Do not ask for confirmation'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from use" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from use" -s q -l quiet -d 'Only errors and the result'
@@ -428,6 +491,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from set-cluster" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from set-cluster" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from set-cluster" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from set-cluster" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from set-cluster" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from set-cluster" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from set-cluster" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from set-cluster" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from set-cluster" -s h -l help -d 'Print help'
@@ -440,6 +506,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from remove-cluster" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from remove-cluster" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from remove-cluster" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from remove-cluster" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from remove-cluster" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from remove-cluster" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from remove-cluster" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from remove-cluster" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from remove-cluster" -s h -l help -d 'Print help'
@@ -453,6 +522,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from audit" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from audit" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from audit" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from audit" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from audit" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from audit" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from audit" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from audit" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from audit" -s h -l help -d 'Print help'
@@ -481,6 +553,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l access-log -d 'Log one line per request to stderr (off by default: it costs throughput)'
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand state-server" -s q -l quiet -d 'Only errors and the result'
@@ -494,6 +569,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand config; and not __fish_seen_subcommand_from show path help" -s h -l help -d 'Print help'
@@ -509,6 +587,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from show" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from show" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from show" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from show" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from show" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from show" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -521,6 +602,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from path" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from path" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from path" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from path" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from path" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from path" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from path" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from path" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand config; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
@@ -536,6 +620,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and not __fish_seen_subcommand_from list show help" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and not __fish_seen_subcommand_from list show help" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and not __fish_seen_subcommand_from list show help" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand templates; and not __fish_seen_subcommand_from list show help" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand templates; and not __fish_seen_subcommand_from list show help" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand templates; and not __fish_seen_subcommand_from list show help" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and not __fish_seen_subcommand_from list show help" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and not __fish_seen_subcommand_from list show help" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and not __fish_seen_subcommand_from list show help" -s h -l help -d 'Print help'
@@ -551,6 +638,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from list" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from list" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from list" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from list" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from list" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from list" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -563,6 +653,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from show" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from show" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from show" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from show" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from show" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from show" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand templates; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -578,6 +671,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand completions" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand completions" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand completions" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand completions" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand completions" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand completions" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand completions" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand completions" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand completions" -s h -l help -d 'Print help'
@@ -590,6 +686,9 @@ never\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand man" -l config -d 'An extra config file, above every other file layer' -r -F
 complete -c hjob -n "__fish_hjob_using_subcommand man" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand man" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand man" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand man" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand man" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
 complete -c hjob -n "__fish_hjob_using_subcommand man" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
 complete -c hjob -n "__fish_hjob_using_subcommand man" -s q -l quiet -d 'Only errors and the result'
 complete -c hjob -n "__fish_hjob_using_subcommand man" -s h -l help -d 'Print help'

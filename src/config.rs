@@ -115,6 +115,11 @@ pub struct ClusterOverride {
     pub yarn_url: Option<String>,
     pub queue: Option<String>,
     pub hive2_jdbc_url: Option<String>,
+    /// A private CA bundle (PEM) trusted for this cluster's https URLs.
+    pub ca_bundle: Option<PathBuf>,
+    /// A file with one `user:password` line for HTTP Basic (Knox), sent
+    /// only to this cluster's origins; refused unless mode 0600 or stricter.
+    pub basic_credentials_file: Option<PathBuf>,
 }
 
 /// What one config file may contain. Every field is optional; unknown keys
@@ -132,6 +137,14 @@ struct ConfigFile {
     wait: Option<WaitFile>,
     clusters: Option<BTreeMap<String, ClusterOverride>>,
     webhdfs: Option<WebHdfsFile>,
+    auth: Option<AuthFile>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthFile {
+    keytab: Option<PathBuf>,
+    principal: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -144,6 +157,7 @@ struct HttpFile {
     backoff_max: Option<String>,
     state_deadline: Option<String>,
     submit_outage_limit: Option<String>,
+    ca_bundle: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -191,6 +205,9 @@ pub struct HttpSettings {
     /// How long the submit rides out an Oozie that refuses connections or
     /// answers 503 (each proves no job was made, so the POST is resent).
     pub submit_outage_limit: Duration,
+    /// A private CA bundle (PEM) trusted for every https URL, beside the
+    /// system's roots.
+    pub ca_bundle: Option<PathBuf>,
 }
 
 /// How `run` and `wait` poll a job.
@@ -208,6 +225,21 @@ pub struct FlagOverrides {
     pub config: Option<PathBuf>,
     pub state_url: Option<String>,
     pub user: Option<String>,
+    pub keytab: Option<PathBuf>,
+    pub principal: Option<String>,
+    pub do_as: Option<String>,
+}
+
+/// How hjob authenticates (beyond what servers ask for by themselves).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuthSettings {
+    /// A keytab to get a Kerberos ticket from (with `principal`).
+    pub keytab: Option<Sourced<PathBuf>>,
+    /// The principal to take from the keytab.
+    pub principal: Option<Sourced<String>>,
+    /// With `--do-as`: the user hjob authenticates as (`user.name`, the
+    /// service account), acting for [`Settings::user`] (`doAs`).
+    pub real_user: Option<String>,
 }
 
 /// The fully resolved settings, with provenance.
@@ -221,6 +253,7 @@ pub struct Settings {
     pub kill_on_interrupt: Sourced<bool>,
     pub http: HttpSettings,
     pub wait: WaitSettings,
+    pub auth: AuthSettings,
     pub cluster_overrides: BTreeMap<String, Sourced<ClusterOverride>>,
     pub host_rewrites: BTreeMap<String, String>,
     /// Every consulted file and whether it existed.
@@ -295,7 +328,29 @@ pub fn load(env: &Env, flags: &FlagOverrides) -> Result<Settings, HjobError> {
     if let Some(user) = &flags.user {
         merged.user = Some(Sourced::new(user.clone(), Source::Flag("--user")));
     }
-    merged.resolve(env, files)
+    if let Some(keytab) = &flags.keytab {
+        merged.keytab = Some(Sourced::new(keytab.clone(), Source::Flag("--keytab")));
+    }
+    if let Some(principal) = &flags.principal {
+        merged.principal = Some(Sourced::new(principal.clone(), Source::Flag("--principal")));
+    }
+    let mut settings = merged.resolve(env, files)?;
+    if let Some(user) = &flags.do_as {
+        // Jobs run as the user acted for; hjob authenticates as itself.
+        let job_user = Sourced::new(user.clone(), Source::Flag("--do-as"));
+        validate_user(&job_user)?;
+        let real = std::mem::replace(&mut settings.user, job_user);
+        settings.shown.push((
+            "auth.real_user".into(),
+            real.value.clone(),
+            real.source.clone(),
+        ));
+        if let Some(entry) = settings.shown.iter_mut().find(|(k, _, _)| k == "user") {
+            *entry = ("user".into(), user.clone(), Source::Flag("--do-as"));
+        }
+        settings.auth.real_user = Some(real.value);
+    }
+    Ok(settings)
 }
 
 /// Reads and parses one config file; `None` when it does not exist and need not.
@@ -359,6 +414,9 @@ struct Merged {
     retries: Option<Sourced<u32>>,
     clusters: BTreeMap<String, Sourced<ClusterOverride>>,
     host_rewrites: BTreeMap<String, String>,
+    ca_bundle: Option<Sourced<PathBuf>>,
+    keytab: Option<Sourced<PathBuf>>,
+    principal: Option<Sourced<String>>,
 }
 
 fn set<T>(slot: &mut Option<Sourced<T>>, value: Option<T>, source: &Source) {
@@ -389,6 +447,7 @@ impl Merged {
             duration("http.state_deadline", http.state_deadline);
             duration("http.submit_outage_limit", http.submit_outage_limit);
             set(&mut self.retries, http.retries, source);
+            set(&mut self.ca_bundle, http.ca_bundle, source);
         }
         if let Some(wait) = file.wait {
             duration("wait.poll_initial", wait.poll_initial);
@@ -402,6 +461,10 @@ impl Merged {
                 .or_insert_with(|| Sourced::new(ClusterOverride::default(), source.clone()));
             merge_override(&mut entry.value, overrides);
             entry.source = source.clone();
+        }
+        if let Some(auth) = file.auth {
+            set(&mut self.keytab, auth.keytab, source);
+            set(&mut self.principal, auth.principal, source);
         }
         if let Some(webhdfs) = file.webhdfs {
             self.host_rewrites
@@ -437,6 +500,7 @@ impl Merged {
             backoff_max: duration("http.backoff_max", "5s")?,
             state_deadline: duration("http.state_deadline", "15s")?,
             submit_outage_limit: duration("http.submit_outage_limit", "60s")?,
+            ca_bundle: self.ca_bundle.as_ref().map(|b| b.value.clone()),
         };
         let wait = WaitSettings {
             poll_initial: duration("wait.poll_initial", "1s")?,
@@ -456,9 +520,40 @@ impl Merged {
         if let Some(url) = &self.state_url {
             validate_url(&url.value, "state_url", &url.source)?;
         }
+        let auth = AuthSettings {
+            keytab: self.keytab.clone(),
+            principal: self.principal.clone(),
+            real_user: None,
+        };
+        match (&auth.keytab, &auth.principal) {
+            (Some(keytab), None) => {
+                return Err(HjobError::usage_hint(
+                    format!(
+                        "a keytab ({}) needs the principal to take from it",
+                        located(&keytab.source, "auth.keytab")
+                    ),
+                    "add --principal NAME (or `principal` under [auth] in the config)",
+                ));
+            }
+            (None, Some(principal)) => {
+                return Err(HjobError::usage_hint(
+                    format!(
+                        "a principal ({}) needs the keytab to get its ticket from",
+                        located(&principal.source, "auth.principal")
+                    ),
+                    "add --keytab FILE (or `keytab` under [auth] in the config); without either, hjob uses your ticket cache (kinit)",
+                ));
+            }
+            _ => {}
+        }
+        // With a keytab, jobs run as the principal's short name unless a
+        // user is set explicitly.
         let user = match self.user {
             Some(user) => user,
-            None => Sourced::new(login_name(env), Source::Default),
+            None => match &auth.principal {
+                Some(p) => Sourced::new(short_name(&p.value).to_owned(), p.source.clone()),
+                None => Sourced::new(login_name(env), Source::Default),
+            },
         };
         validate_user(&user)?;
         let workflow_schema = self
@@ -506,6 +601,27 @@ impl Merged {
             None => front.push(("state_url".into(), "(not set)".into(), Source::Default)),
         }
         front.push(("user".into(), user.value.clone(), user.source.clone()));
+        for (key, value) in [
+            (
+                "auth.keytab",
+                &self
+                    .keytab
+                    .as_ref()
+                    .map(|k| Sourced::new(k.value.display().to_string(), k.source.clone())),
+            ),
+            ("auth.principal", &self.principal),
+            (
+                "http.ca_bundle",
+                &self
+                    .ca_bundle
+                    .as_ref()
+                    .map(|k| Sourced::new(k.value.display().to_string(), k.source.clone())),
+            ),
+        ] {
+            if let Some(value) = value {
+                front.push((key.into(), value.value.clone(), value.source.clone()));
+            }
+        }
         if let Some(file) = &self.admin_token_file {
             front.push((
                 "admin_token_file".into(),
@@ -541,6 +657,16 @@ impl Merged {
                 ("yarn_url", &o.yarn_url),
                 ("queue", &o.queue),
                 ("hive2_jdbc_url", &o.hive2_jdbc_url),
+                (
+                    "ca_bundle",
+                    &o.ca_bundle.as_ref().map(|p| p.display().to_string()),
+                ),
+                (
+                    "basic_credentials_file",
+                    &o.basic_credentials_file
+                        .as_ref()
+                        .map(|p| p.display().to_string()),
+                ),
             ] {
                 if let Some(value) = value {
                     let value = if field.ends_with("_url") && field != "hive2_jdbc_url" {
@@ -567,6 +693,7 @@ impl Merged {
             kill_on_interrupt,
             http,
             wait,
+            auth,
             cluster_overrides: self.clusters,
             host_rewrites: self.host_rewrites,
             files,
@@ -587,8 +714,19 @@ fn merge_override(base: &mut ClusterOverride, overlay: ClusterOverride) {
         job_tracker,
         yarn_url,
         queue,
-        hive2_jdbc_url
+        hive2_jdbc_url,
+        ca_bundle,
+        basic_credentials_file
     );
+}
+
+/// A principal's short name: `ci/host@REALM` runs as `ci`.
+pub fn short_name(principal: &str) -> &str {
+    principal
+        .split(['/', '@'])
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(principal)
 }
 
 /// Where a value came from, for an error message: `file:line` when it came

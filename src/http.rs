@@ -6,12 +6,24 @@
 //! Redirects are never followed automatically: WebHDFS's two-step CREATE must
 //! be done by hand (reqwest would re-send or drop the body, and drops
 //! credentials across hosts), and no other service redirects.
+//!
+//! Authentication lives here too ([`crate::auth`] holds the credentials):
+//! a `401` with `WWW-Authenticate: Negotiate` is answered with a Kerberos
+//! token, a Basic challenge with the origin's Knox credentials or `~/.netrc`,
+//! and cookies the server sets are sent back to it alone. A refusal is a
+//! [`Failure::Refused`]: never retried, exit 2 with the fix.
 
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use reqwest::header::{AUTHORIZATION, COOKIE, WWW_AUTHENTICATE};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 
+use crate::auth::{self, BasicCredentials, Origin};
 use crate::config::HttpSettings;
 use crate::error::{HjobError, Service};
 
@@ -154,14 +166,18 @@ pub enum Failure {
     Transport(reqwest::Error),
     /// A response with a retryable status, after the last try.
     Status(Response),
+    /// Authentication failed or was refused, or TLS trust is broken: never
+    /// retried, and the error says what to fix.
+    Refused(HjobError),
 }
 
 static CRYPTO: std::sync::Once = std::sync::Once::new();
 
-/// The client for `https://` URLs, with the platform's certificate
-/// verifier: built on the first https request, once per process, and shared
-/// by every service (they all use the same HTTP settings).
-static TLS_CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+/// The clients for `https://` URLs, one per CA bundle (`None`: the
+/// platform's verifier alone), each built on its first https request, once
+/// per process, and shared by every service.
+type TlsClients = Mutex<HashMap<Option<PathBuf>, Result<reqwest::Client, String>>>;
+static TLS_CLIENTS: std::sync::OnceLock<TlsClients> = std::sync::OnceLock::new();
 
 fn client_builder(settings: &HttpSettings) -> reqwest::ClientBuilder {
     reqwest::Client::builder()
@@ -195,19 +211,73 @@ impl Http {
         })
     }
 
-    /// The client for a URL: the TLS one, built once, for https only.
-    fn client_for(&self, url: &str) -> &reqwest::Client {
-        if !is_https(url) {
-            return &self.plain;
-        }
-        TLS_CLIENT.get_or_init(|| {
-            client_builder(&self.settings).build().unwrap_or_else(|e| {
-                // The platform verifier could not start (no CA store):
-                // certificate checks then fail with an error naming them.
-                tracing::warn!("cannot load the system's TLS roots: {e}");
-                self.plain.clone()
+    /// The CA bundle trusted for a URL: its cluster's, else `[http]`'s.
+    fn ca_bundle_for(&self, url: &str) -> Option<PathBuf> {
+        Origin::of(url)
+            .and_then(|origin| auth::store().ca_bundle_for(&origin))
+            .or_else(|| self.settings.ca_bundle.clone())
+    }
+
+    /// The TLS client for a CA bundle, built once per process.
+    fn tls_client(&self, bundle: Option<PathBuf>) -> Result<reqwest::Client, String> {
+        let clients = TLS_CLIENTS.get_or_init(Default::default);
+        let mut clients = clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients
+            .entry(bundle.clone())
+            .or_insert_with(|| {
+                let mut builder = client_builder(&self.settings);
+                if let Some(path) = &bundle {
+                    let pem = std::fs::read(path).map_err(|e| {
+                        format!("cannot read the CA bundle {}: {e}", path.display())
+                    })?;
+                    let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                        .ok()
+                        .filter(|c| !c.is_empty())
+                        .ok_or_else(|| {
+                            format!("the CA bundle {} holds no PEM certificate", path.display())
+                        })?;
+                    builder = builder.tls_certs_merge(certs);
+                }
+                builder.build().map_err(|e| match &bundle {
+                    Some(path) => format!("cannot use the CA bundle {}: {e}", path.display()),
+                    None => format!("cannot load the system's TLS roots: {e}"),
+                })
             })
+            .clone()
+    }
+
+    /// The client for a URL: plain for http, else the TLS client of the
+    /// URL's CA bundle. A broken bundle was refused by [`Http::tls_check`]
+    /// before any send; the plain client then fails the handshake safely.
+    fn client_for(&self, url: &str) -> reqwest::Client {
+        if !is_https(url) {
+            return self.plain.clone();
+        }
+        let bundle = self.ca_bundle_for(url);
+        self.tls_client(bundle).unwrap_or_else(|e| {
+            tracing::warn!("{e}");
+            self.plain.clone()
         })
+    }
+
+    /// Refuses an https URL whose CA bundle cannot be used.
+    fn tls_check(&self, url: &str) -> Result<(), HjobError> {
+        if !is_https(url) {
+            return Ok(());
+        }
+        let bundle = self.ca_bundle_for(url);
+        let configured = bundle.is_some();
+        match self.tls_client(bundle) {
+            Ok(_) => Ok(()),
+            Err(message) if configured => Err(HjobError::usage_hint(
+                message,
+                "point ca_bundle (under [http] or [clusters.NAME]) at a readable PEM file of your CA's certificates",
+            )),
+            Err(message) => Err(HjobError::usage_hint(
+                message,
+                "install the system's CA certificates (Debian: apt-get install ca-certificates), or set ca_bundle under [http]",
+            )),
+        }
     }
 
     /// The service this client talks to.
@@ -230,6 +300,8 @@ impl Http {
     /// uploads; the connect timeout still applies).
     pub fn request_without_timeout(&self, method: Method, url: &str) -> RequestBuilder {
         let builder = self.client_for(url).request(method, url);
+        // Bearer and Basic given here are the state service's own; Knox
+        // credentials are added per origin when sending.
         match &self.auth {
             Auth::None => builder,
             Auth::Bearer(token) => builder.bearer_auth(token.expose()),
@@ -237,12 +309,231 @@ impl Http {
         }
     }
 
-    /// Sends a request once, mapping a transport failure to a service error.
+    /// Sends a request once (answering an authentication challenge counts
+    /// as the same send), mapping a failure to a service error.
     pub async fn send_once(&self, builder: RequestBuilder, url: &str) -> anyhow::Result<Response> {
-        builder
-            .send()
+        let result = match builder.try_clone() {
+            Some(_) => {
+                self.exchange(url, &|| builder.try_clone().expect("cloned above"))
+                    .await
+            }
+            // A streamed body cannot be sent twice: credentials known for
+            // the origin go first, and a challenge is a refusal.
+            None => self.exchange_streamed(url, builder).await,
+        };
+        match result {
+            Ok(response) => Ok(response),
+            Err(failure) => Err(self.failure_error(url, failure).await.into()),
+        }
+    }
+
+    /// Sends one request as the server's authentication asks: credentials
+    /// and cookies known for the origin first; then, on a `401` challenge,
+    /// once more with a Kerberos token (`Negotiate`) or Basic credentials
+    /// (Knox's file, or `~/.netrc`). A `401` without such a challenge is the
+    /// caller's to read.
+    pub async fn exchange(
+        &self,
+        url: &str,
+        build: &(dyn Fn() -> RequestBuilder + Send + Sync),
+    ) -> Result<Response, Failure> {
+        self.tls_check(url).map_err(Failure::Refused)?;
+        let Some(origin) = Origin::of(url) else {
+            return build().send().await.map_err(Failure::Transport);
+        };
+        let store = auth::store();
+        let mut basic = store.basic_for(&origin).map_err(Failure::Refused)?;
+        let mut from_netrc = false;
+        let mut negotiate =
+            store.wants_negotiate(&origin) && store.cookie_header(&origin).is_none();
+        loop {
+            let mut builder = build();
+            if let Some(cookie) = store.cookie_header(&origin) {
+                builder = builder.header(COOKIE, cookie);
+            }
+            if let Some(credentials) = &basic {
+                builder =
+                    builder.basic_auth(&credentials.user, Some(credentials.password.expose()));
+            }
+            if negotiate {
+                let token = self.negotiate_token(url, &origin).await?;
+                builder = builder.header(AUTHORIZATION, format!("Negotiate {}", token.expose()));
+            }
+            let response = builder.send().await.map_err(Failure::Transport)?;
+            // Cookies that stand for an authentication hjob made are kept;
+            // pseudo auth's cookie (user.name) is not, so no later request
+            // can pass as another user.
+            if negotiate || basic.is_some() {
+                store.remember_cookies(&origin, response.headers());
+            }
+            if response.status() != StatusCode::UNAUTHORIZED {
+                return Ok(response);
+            }
+            let challenge = Challenge::of(&response);
+            if challenge.negotiate && !negotiate {
+                // First contact, or a cookie the server no longer takes.
+                store.set_wants_negotiate(&origin);
+                store.forget_cookies(&origin);
+                negotiate = true;
+                continue;
+            }
+            if challenge.basic
+                && basic.is_none()
+                && let Some(credentials) = store.netrc_for(&origin).map_err(Failure::Refused)?
+            {
+                basic = Some(credentials);
+                from_netrc = true;
+                continue;
+            }
+            if !challenge.negotiate && !challenge.basic {
+                return Ok(response);
+            }
+            return Err(Failure::Refused(self.refusal(
+                url,
+                &origin,
+                &challenge,
+                negotiate,
+                basic.as_ref(),
+                from_netrc,
+            )));
+        }
+    }
+
+    /// Like [`Http::exchange`] for a request whose body streams (an upload):
+    /// sent once, with what is known of the origin already.
+    pub async fn exchange_streamed(
+        &self,
+        url: &str,
+        mut builder: RequestBuilder,
+    ) -> Result<Response, Failure> {
+        self.tls_check(url).map_err(Failure::Refused)?;
+        let Some(origin) = Origin::of(url) else {
+            return builder.send().await.map_err(Failure::Transport);
+        };
+        let store = auth::store();
+        let basic = store.basic_for(&origin).map_err(Failure::Refused)?;
+        let cookie = store.cookie_header(&origin);
+        let negotiate = store.wants_negotiate(&origin) && cookie.is_none();
+        if let Some(cookie) = cookie {
+            builder = builder.header(COOKIE, cookie);
+        }
+        if let Some(credentials) = &basic {
+            builder = builder.basic_auth(&credentials.user, Some(credentials.password.expose()));
+        }
+        if negotiate {
+            let token = self.negotiate_token(url, &origin).await?;
+            builder = builder.header(AUTHORIZATION, format!("Negotiate {}", token.expose()));
+        }
+        let response = builder.send().await.map_err(Failure::Transport)?;
+        if negotiate || basic.is_some() {
+            store.remember_cookies(&origin, response.headers());
+        }
+        if response.status() == StatusCode::UNAUTHORIZED {
+            let challenge = Challenge::of(&response);
+            if challenge.negotiate || challenge.basic {
+                return Err(Failure::Refused(self.refusal(
+                    url,
+                    &origin,
+                    &challenge,
+                    negotiate,
+                    basic.as_ref(),
+                    false,
+                )));
+            }
+        }
+        Ok(response)
+    }
+
+    /// A Kerberos token for the origin's host, from the run's credentials.
+    async fn negotiate_token(&self, url: &str, origin: &Origin) -> Result<Secret, Failure> {
+        let store = auth::store();
+        let kerberos_error = |e: auth::gssapi::KerberosError| {
+            let hint = auth::kerberos_hint(&e, &store.kerberos_source());
+            if e.kind == auth::gssapi::KerberosErrorKind::KdcUnreachable {
+                HjobError::Service {
+                    service: self.service,
+                    url: redact_url(url),
+                    message: format!("Kerberos: {e}"),
+                    hint: Some(hint),
+                }
+            } else {
+                HjobError::usage_hint(
+                    format!(
+                        "{} at {} asks for Kerberos (SPNEGO), and hjob cannot authenticate: {e}",
+                        self.service,
+                        redact_url(url)
+                    ),
+                    hint,
+                )
+            }
+        };
+        let credentials = store
+            .kerberos()
             .await
-            .map_err(|e| self.transport_error(url, &e).into())
+            .map_err(|e| Failure::Refused(kerberos_error(e)))?;
+        let host = origin.host().to_owned();
+        tokio::task::spawn_blocking(move || credentials.negotiate_token(&host).map(Secret::new))
+            .await
+            .map_err(|e| Failure::Refused(HjobError::usage(format!("Kerberos failed: {e}"))))?
+            .map_err(|e| Failure::Refused(kerberos_error(e)))
+    }
+
+    /// The error for credentials a server refused (or none to offer).
+    fn refusal(
+        &self,
+        url: &str,
+        origin: &Origin,
+        challenge: &Challenge,
+        sent_negotiate: bool,
+        basic: Option<&BasicCredentials>,
+        from_netrc: bool,
+    ) -> HjobError {
+        let at = format!("{} at {}", self.service, redact_url(url));
+        let cluster = auth::store()
+            .cluster_of(origin)
+            .unwrap_or_else(|| "NAME".into());
+        if sent_negotiate {
+            let source = auth::store().kerberos_source();
+            let who = match &source {
+                auth::KerberosSource::Keytab { principal, .. } => principal.clone(),
+                auth::KerberosSource::TicketCache => "your ticket".into(),
+            };
+            return HjobError::usage_hint(
+                format!("{at} refused the Kerberos credentials of {who} (HTTP 401)"),
+                match source {
+                    auth::KerberosSource::TicketCache => "check `klist`: the ticket must be for the realm the cluster trusts; `kinit` again, or pass --keytab FILE --principal NAME".to_owned(),
+                    auth::KerberosSource::Keytab { .. } => "check that the principal is one the cluster accepts and that the keytab is current (klist -k FILE)".to_owned(),
+                },
+            );
+        }
+        match basic {
+            Some(credentials) => HjobError::usage_hint(
+                format!(
+                    "{at} refused the user name and password of {:?} (HTTP 401)",
+                    credentials.user
+                ),
+                if from_netrc {
+                    format!("fix the `machine {}` entry of ~/.netrc", origin.host())
+                } else {
+                    format!(
+                        "fix the password in the basic_credentials_file of [clusters.{cluster}]"
+                    )
+                },
+            ),
+            None if challenge.basic => HjobError::usage_hint(
+                format!(
+                    "{at} asks for a user name and password (HTTP Basic), and hjob has none for it"
+                ),
+                format!(
+                    "put `user:password` in a file only you can read (chmod 600) and set basic_credentials_file = \"/path/to/it\" under [clusters.{cluster}] in the config, or add a `machine {}` entry to ~/.netrc",
+                    origin.host()
+                ),
+            ),
+            None => HjobError::usage_hint(
+                format!("{at} refused the request (HTTP 401)"),
+                "check the credentials configured for this cluster",
+            ),
+        }
     }
 
     /// Sends an idempotent request, retrying connect errors, timeouts, 5xx,
@@ -267,9 +558,15 @@ impl Http {
                         .max(Duration::from_millis(1)),
                 );
             }
-            let outcome = builder.send().await;
+            let outcome = self
+                .exchange(url, &|| builder.try_clone().expect("a rebuilt request"))
+                .await;
             let (failure, retry_after) = match outcome {
                 Ok(response) if !is_retryable_status(response.status()) => return Ok(response),
+                Err(failure @ Failure::Refused(_)) => return Err(failure),
+                Err(Failure::Transport(error)) if is_certificate_error(&error) => {
+                    return Err(failure_of_certificate(self, url, &error));
+                }
                 Ok(response) => {
                     let retry_after = response
                         .headers()
@@ -279,7 +576,7 @@ impl Http {
                         .map(Duration::from_secs);
                     (Failure::Status(response), retry_after)
                 }
-                Err(error) => (Failure::Transport(error), None),
+                Err(failure) => (failure, None),
             };
             let wait = backoff_wait(delay, retry_after, self.settings.backoff_max);
             let out_of_time = deadline.is_some_and(|d| Instant::now() + wait >= d);
@@ -315,6 +612,7 @@ impl Http {
     /// Turns a final [`Failure`] into a service error naming the URL and cause.
     pub async fn failure_error(&self, url: &str, failure: Failure) -> HjobError {
         match failure {
+            Failure::Refused(error) => error,
             Failure::Transport(e) => self.transport_error(url, &e),
             Failure::Status(response) => {
                 let status = response.status();
@@ -324,8 +622,12 @@ impl Http {
         }
     }
 
-    /// A service error for a transport failure.
+    /// A service error for a transport failure; an untrusted certificate is
+    /// a usage error naming the host and the fix instead.
     pub fn transport_error(&self, url: &str, error: &reqwest::Error) -> HjobError {
+        if is_certificate_error(error) {
+            return self.certificate_error(url, error);
+        }
         HjobError::Service {
             service: self.service,
             url: redact_url(url),
@@ -335,6 +637,29 @@ impl Http {
                 self.service
             )),
         }
+    }
+
+    /// The error for a certificate hjob does not trust (exit 2: retrying
+    /// cannot fix it).
+    pub fn certificate_error(&self, url: &str, error: &reqwest::Error) -> HjobError {
+        let host = url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        let cluster = Origin::of(url)
+            .and_then(|o| auth::store().cluster_of(&o))
+            .unwrap_or_else(|| "NAME".into());
+        HjobError::usage_hint(
+            format!(
+                "{} at {}: the TLS certificate of {host} is not trusted ({})",
+                self.service,
+                redact_url(url),
+                describe_transport_error(error)
+            ),
+            format!(
+                "if {host} uses a private CA, set ca_bundle = \"/path/to/ca.pem\" under [clusters.{cluster}] (or [http]) in the config; check that the URL's host name is the one its certificate names"
+            ),
+        )
     }
 
     /// A service error for an unexpected status.
@@ -359,6 +684,54 @@ pub fn describe_failure(failure: &Failure) -> String {
     match failure {
         Failure::Transport(e) => describe_transport_error(e),
         Failure::Status(r) => format!("HTTP {}", r.status()),
+        Failure::Refused(e) => e.to_string(),
+    }
+}
+
+/// Whether a transport error is a certificate the client does not trust.
+pub fn is_certificate_error(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if text.contains("certificate")
+            || text.contains("UnknownIssuer")
+            || text.contains("NotValidForName")
+        {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+fn failure_of_certificate(http: &Http, url: &str, error: &reqwest::Error) -> Failure {
+    Failure::Refused(http.certificate_error(url, error))
+}
+
+/// What a `401`'s `WWW-Authenticate` headers offer.
+#[derive(Debug, Default, Clone, Copy)]
+struct Challenge {
+    negotiate: bool,
+    basic: bool,
+}
+
+impl Challenge {
+    fn of(response: &Response) -> Self {
+        let mut challenge = Challenge::default();
+        for value in response.headers().get_all(WWW_AUTHENTICATE) {
+            let Ok(text) = value.to_str() else { continue };
+            for scheme in text
+                .split(',')
+                .filter_map(|part| part.split_whitespace().next())
+            {
+                if scheme.eq_ignore_ascii_case("negotiate") {
+                    challenge.negotiate = true;
+                } else if scheme.eq_ignore_ascii_case("basic") {
+                    challenge.basic = true;
+                }
+            }
+        }
+        challenge
     }
 }
 
@@ -396,23 +769,42 @@ mod tests {
             backoff_max: Duration::from_millis(1),
             state_deadline: Duration::from_secs(1),
             submit_outage_limit: Duration::from_secs(1),
+            ca_bundle: None,
         }
     }
 
     #[test]
-    fn plain_http_never_touches_the_tls_client() {
-        let http = Http::new(Service::Oozie, &settings(), Auth::None).unwrap();
-        assert!(std::ptr::eq(
-            http.client_for("http://oozie:11000/oozie"),
-            &http.plain
-        ));
-        assert!(std::ptr::eq(http.client_for("HTTP://oozie/"), &http.plain));
-        // https gets the one TLS client of the process, with the system's
-        // roots, the same for every service.
-        let tls = http.client_for("HTTPS://knox:8443/gateway");
-        assert!(!std::ptr::eq(tls, &http.plain));
-        let other = Http::new(Service::WebHdfs, &settings(), Auth::None).unwrap();
-        assert!(std::ptr::eq(other.client_for("https://nn/"), tls));
+    fn only_https_urls_need_tls() {
+        assert!(!is_https("http://oozie:11000/oozie"));
+        assert!(!is_https("HTTP://oozie/"));
+        assert!(is_https("HTTPS://knox:8443/gateway"));
+        assert!(is_https("https://nn/"));
+    }
+
+    #[test]
+    fn a_broken_ca_bundle_is_refused_before_sending_with_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_pem = dir.path().join("ca.pem");
+        std::fs::write(&not_pem, "not a certificate").unwrap();
+        let mut with_bundle = settings();
+        with_bundle.ca_bundle = Some(not_pem.clone());
+        let http = Http::new(Service::Oozie, &with_bundle, Auth::None).unwrap();
+        let error = http.tls_check("https://knox:8443/gateway").unwrap_err();
+        assert!(
+            error.to_string().contains("holds no PEM certificate"),
+            "{error}"
+        );
+        assert!(error.hint().unwrap().contains("ca_bundle"));
+        assert_eq!(error.exit_status(), crate::error::ExitStatus::Usage);
+        // Plain http never reads it.
+        assert!(http.tls_check("http://oozie:11000/").is_ok());
+        with_bundle.ca_bundle = Some(dir.path().join("missing.pem"));
+        let http = Http::new(Service::Oozie, &with_bundle, Auth::None).unwrap();
+        let error = http.tls_check("https://knox:8443/").unwrap_err();
+        assert!(
+            error.to_string().contains("cannot read the CA bundle"),
+            "{error}"
+        );
     }
 
     #[test]

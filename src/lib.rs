@@ -7,6 +7,7 @@
 //! layer; rendering and the job spec are pure; all output goes through
 //! [`ui::Ui`].
 
+pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use crate::config::HttpSettings;
 use crate::error::{HjobError, Service};
-use crate::http::{Auth, Http, redact_url};
+use crate::http::{Auth, Failure, Http, redact_url};
 use crate::workflow::el::xml_escape;
 
 /// Workflow job statuses (`WorkflowJob.Status`), tolerant of unknown values.
@@ -232,6 +232,12 @@ impl OozieClient {
         })
     }
 
+    /// Who the request is from: `user.name`, and `doAs` when a proxy user
+    /// acts for the job's user.
+    fn identity(&self) -> Vec<(&'static str, String)> {
+        crate::auth::identity(&self.user, "doAs")
+    }
+
     /// The server's base URL.
     pub fn base_url(&self) -> &str {
         &self.base
@@ -269,6 +275,19 @@ impl OozieClient {
                     code,
                     message,
                 };
+                // Refusals of who is asking are the user's to fix (exit 2):
+                // E1400, a proxy user (--do-as) Oozie does not allow.
+                if oozie.code == "E1400" {
+                    let refused = HjobError::usage_hint(
+                        format!(
+                            "Oozie at {} refused the proxy user: {}",
+                            redact_url(url),
+                            oozie.message
+                        ),
+                        crate::auth::proxy_user_hint(),
+                    );
+                    return anyhow::Error::new(oozie).context(refused);
+                }
                 let service = HjobError::Service {
                     service: Service::Oozie,
                     url: redact_url(url),
@@ -289,23 +308,30 @@ impl OozieClient {
     ) -> Result<String, SubmitError> {
         let url = self.url("v1/jobs?action=start");
         let body = configuration_xml(properties);
-        let builder = self
-            .http
-            .request(Method::POST, &url)
-            .query(&[("user.name", &self.user)])
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                "application/xml;charset=UTF-8",
-            )
-            .body(body);
-        let response = match builder.send().await {
+        let build = || {
+            self.http
+                .request(Method::POST, &url)
+                .query(&self.identity())
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/xml;charset=UTF-8",
+                )
+                .body(body.clone())
+        };
+        // A 401 challenge is answered inside the exchange: the server
+        // refused the request before reading it, so no job was made.
+        let response = match self.http.exchange(&url, &build).await {
             Ok(r) => r,
-            Err(e) if e.is_connect() => {
+            Err(Failure::Refused(error)) => return Err(SubmitError::Rejected(error.into())),
+            Err(Failure::Status(response)) => {
+                return Err(SubmitError::Rejected(self.error_from(&url, response).await));
+            }
+            Err(Failure::Transport(e)) if e.is_connect() => {
                 return Err(SubmitError::Rejected(
                     self.http.transport_error(&url, &e).into(),
                 ));
             }
-            Err(e) => {
+            Err(Failure::Transport(e)) => {
                 return Err(SubmitError::Ambiguous(
                     self.http.transport_error(&url, &e).into(),
                 ));
@@ -349,7 +375,8 @@ impl OozieClient {
             .send_idempotent(&url, None, || {
                 self.http
                     .request(Method::PUT, &url)
-                    .query(&[("action", "kill"), ("user.name", self.user.as_str())])
+                    .query(&[("action", "kill")])
+                    .query(&self.identity())
             })
             .await;
         match result {
@@ -414,7 +441,7 @@ impl OozieClient {
                 self.http
                     .request(Method::GET, url)
                     .query(query)
-                    .query(&[("user.name", self.user.as_str())])
+                    .query(&self.identity())
             })
             .await;
         match result {
@@ -445,7 +472,6 @@ fn oozie_hint(code: &str) -> Option<String> {
             "Oozie rejected the workflow; render it with --dry-run to see it, and check workflow_schema against the server's Oozie version"
         }
         "E0401" => "the submission had no user.name; set HJOB_USER",
-        "E1400" => "the Oozie proxy-user settings do not allow this user",
         _ => return None,
     };
     Some(hint.to_owned())

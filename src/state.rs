@@ -336,7 +336,9 @@ pub struct ResolvedCluster {
     pub overridden: Vec<(&'static str, Source)>,
 }
 
-/// Applies the user's `[clusters.<name>]` overrides to a cluster entry.
+/// Applies the user's `[clusters.<name>]` overrides to a cluster entry, and
+/// binds its credentials file and CA bundle to its URLs' origins
+/// ([`crate::auth::bind_cluster`]).
 pub fn resolve_cluster(name: &str, cluster: &Cluster, settings: &Settings) -> ResolvedCluster {
     let mut cluster = cluster.clone();
     let mut overridden = Vec::new();
@@ -349,6 +351,8 @@ pub fn resolve_cluster(name: &str, cluster: &Cluster, settings: &Settings) -> Re
             yarn_url,
             queue,
             hive2_jdbc_url,
+            ca_bundle: _,
+            basic_credentials_file: _,
         } = &o.value;
         let mut apply = |field: &'static str, slot: &mut String, value: &Option<String>| {
             if let Some(v) = value {
@@ -375,11 +379,20 @@ pub fn resolve_cluster(name: &str, cluster: &Cluster, settings: &Settings) -> Re
             hive2_jdbc_url,
         );
     }
-    ResolvedCluster {
+    let resolved = ResolvedCluster {
         name: name.to_owned(),
         cluster,
         overridden,
-    }
+    };
+    // The cluster's Knox credentials and CA bundle belong to its origins
+    // only; the HTTP layer finds them there.
+    let o = settings.cluster_overrides.get(name).map(|o| &o.value);
+    crate::auth::bind_cluster(
+        &resolved,
+        o.and_then(|o| o.basic_credentials_file.as_deref()),
+        o.and_then(|o| o.ca_bundle.as_deref()),
+    );
+    resolved
 }
 
 /// A document as read, with its ETag version.

@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use crate::config::HttpSettings;
 use crate::error::{HjobError, Service};
-use crate::http::{Auth, Http, jitter, next_delay, redact_url};
+use crate::http::{Auth, Failure, Http, jitter, next_delay, redact_url};
 
 /// The fields of a FileStatus hjob uses (others are ignored).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -126,8 +126,12 @@ impl WebHdfsClient {
 
     fn url(&self, path: &str, op: &str, extra: &[(&str, &str)]) -> String {
         let mut url = format!("{}{}?op={op}", self.base, encode_path(path));
-        url.push_str("&user.name=");
-        url.extend(url::form_urlencoded::byte_serialize(self.user.as_bytes()));
+        for (k, v) in crate::auth::identity(&self.user, "doas") {
+            url.push('&');
+            url.push_str(k);
+            url.push('=');
+            url.extend(url::form_urlencoded::byte_serialize(v.as_bytes()));
+        }
         for (k, v) in extra {
             url.push('&');
             url.push_str(k);
@@ -175,6 +179,13 @@ impl WebHdfsClient {
                             "hjob stages under {home}/.hjob: check that {home} exists and belongs to {:?} (an HDFS admin creates it), or set HJOB_USER to your Hadoop user",
                             self.user
                         );
+                        return anyhow::Error::new(remote).context(HjobError::usage_hint(message, hint));
+                    }
+                    // A proxy user (--do-as) the cluster does not allow:
+                    // `User: svc is not allowed to impersonate alice`.
+                    "AuthorizationException" => {
+                        let message = format!("HDFS refused the proxy user: {}", remote.message);
+                        let hint = crate::auth::proxy_user_hint();
                         return anyhow::Error::new(remote).context(HjobError::usage_hint(message, hint));
                     }
                     "FileAlreadyExistsException" => Some(format!("{path} already exists")),
@@ -533,14 +544,18 @@ impl WebHdfsClient {
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_default();
-        let response = self
+        let request = self
             .http
             .request_without_timeout(Method::PUT, location)
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .header(reqwest::header::CONTENT_LENGTH, len)
-            .body(body)
-            .send()
-            .await
+            .body(body);
+        let response = match self.http.exchange_streamed(location, request).await {
+            Ok(response) => Ok(response),
+            Err(Failure::Transport(e)) => Err(e),
+            Err(failure) => return Err(self.http.failure_error(location, failure).await.into()),
+        };
+        let response = response
             .map_err(|e| {
                 let mut error = self.http.transport_error(location, &e);
                 if let HjobError::Service { hint, .. } = &mut error {

@@ -75,6 +75,17 @@ pub struct GlobalArgs {
     /// User to run jobs as (overrides HJOB_USER and config).
     #[arg(long, global = true, value_name = "USER")]
     pub user: Option<String>,
+    /// Kerberos keytab to authenticate with (CI, service accounts), into a
+    /// credential cache private to this run; needs --principal.
+    #[arg(long, global = true, value_name = "FILE", requires = "principal")]
+    pub keytab: Option<PathBuf>,
+    /// Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM).
+    #[arg(long, global = true, value_name = "NAME", requires = "keytab")]
+    pub principal: Option<String>,
+    /// Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER,
+    /// authenticated as you; the cluster's proxy-user rules must allow it.
+    #[arg(long, global = true, value_name = "USER")]
+    pub do_as: Option<String>,
 }
 
 /// Whether raw arguments ask for `--output json` (`--output json` or

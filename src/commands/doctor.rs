@@ -90,7 +90,8 @@ const LATER: [&str; 7] = [
 pub async fn doctor(env: &Env, flags: &FlagOverrides, ui: &Ui) -> anyhow::Result<ExitStatus> {
     let checks = match crate::config::load(env, flags) {
         Ok(settings) => {
-            let mut checks = vec![config_check(&settings)];
+            crate::auth::configure(&settings);
+            let mut checks = vec![config_check(&settings), kerberos_check().await];
             checks.extend(cluster_checks(&settings).await);
             checks
         }
@@ -103,8 +104,8 @@ pub async fn doctor(env: &Env, flags: &FlagOverrides, ui: &Ui) -> anyhow::Result
                 hint.unwrap_or_else(|| "fix the config file named above".into()),
             )];
             checks.extend(
-                LATER
-                    .iter()
+                std::iter::once(&"kerberos")
+                    .chain(LATER.iter())
                     .map(|n| Check::skipped(n, "the config is invalid")),
             );
             checks
@@ -136,6 +137,64 @@ fn config_check(settings: &Settings) -> Check {
             format!("{files}; no state_url"),
             "set HJOB_STATE_URL, or state_url in ~/.config/hjob/config.toml",
         ),
+    }
+}
+
+/// The run's Kerberos identity: the keytab's principal, or the ticket
+/// cache's, with the time left. No ticket passes (clusters without Kerberos
+/// need none); the cluster checks below then say whether a server wanted one.
+async fn kerberos_check() -> Check {
+    use crate::auth::{KerberosSource, gssapi::KerberosErrorKind};
+    let source = crate::auth::store().kerberos_source();
+    let acquired = {
+        let source = source.clone();
+        tokio::task::spawn_blocking(move || {
+            crate::auth::acquire(&source).and_then(|credentials| credentials.info())
+        })
+        .await
+    };
+    let from = match &source {
+        KerberosSource::Keytab { keytab, .. } => format!(" (keytab {})", keytab.display()),
+        KerberosSource::TicketCache => String::new(),
+    };
+    match acquired {
+        Ok(Ok(info)) => Check::passed(
+            "kerberos",
+            format!(
+                "{}{from}, ticket valid for {}",
+                info.principal,
+                info.lifetime_secs.map_or("ever".into(), |s| {
+                    humantime::format_duration(Duration::from_secs(u64::from(s))).to_string()
+                })
+            ),
+        ),
+        Ok(Err(e))
+            if source == KerberosSource::TicketCache
+                && matches!(
+                    e.kind,
+                    KerberosErrorKind::NoTicket | KerberosErrorKind::NoLibrary
+                ) =>
+        {
+            Check::passed(
+                "kerberos",
+                "no ticket (kerberized clusters need one: `kinit`, or --keytab FILE --principal NAME)",
+            )
+        }
+        Ok(Err(e)) => Check::failed(
+            "kerberos",
+            ExitStatus::Usage,
+            format!("{e}{from}"),
+            crate::auth::kerberos_hint(&e, &source),
+        ),
+        Err(e) => Check::failed("kerberos", ExitStatus::Usage, e.to_string(), "report this"),
+    }
+}
+
+/// Says how a server authenticated hjob, when it asked.
+fn authenticated(url: &str) -> &'static str {
+    match crate::auth::Origin::of(url) {
+        Some(origin) if crate::auth::store().wants_negotiate(&origin) => " · Kerberos accepted",
+        _ => "",
     }
 }
 
@@ -290,7 +349,11 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
             if mode == "NORMAL" || mode == "unknown" {
                 checks.push(Check::passed(
                     "oozie",
-                    format!("{} (system mode {mode})", cluster.oozie_url),
+                    format!(
+                        "{} (system mode {mode}){}",
+                        cluster.oozie_url,
+                        authenticated(&cluster.oozie_url)
+                    ),
                 ));
             } else {
                 checks.push(Check::failed(
@@ -325,7 +388,14 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
             if let Some(s) = skew(&seen) {
                 clocks.push(("namenode", s));
             }
-            checks.push(Check::passed("namenode", cluster.webhdfs_url.clone()));
+            checks.push(Check::passed(
+                "namenode",
+                format!(
+                    "{}{}",
+                    cluster.webhdfs_url,
+                    authenticated(&cluster.webhdfs_url)
+                ),
+            ));
             Some(seen)
         }
         Ok(seen) => {

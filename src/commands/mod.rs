@@ -39,8 +39,15 @@ pub async fn dispatch(cli: Cli, env: Env, ui: &Ui) -> anyhow::Result<ExitStatus>
         config: cli.global.config.clone(),
         state_url: cli.global.state_url.clone(),
         user: cli.global.user.clone(),
+        keytab: cli.global.keytab.clone(),
+        principal: cli.global.principal.clone(),
+        do_as: cli.global.do_as.clone(),
     };
-    let settings = || crate::config::load(&env, &flags);
+    let settings = || {
+        let settings = crate::config::load(&env, &flags)?;
+        crate::auth::configure(&settings);
+        Ok::<_, crate::error::HjobError>(settings)
+    };
     let context = |settings: Settings| Context {
         env: env.clone(),
         settings,

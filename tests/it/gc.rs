@@ -45,6 +45,7 @@ impl Cluster {
             backoff_max: Duration::from_millis(50),
             state_deadline: Duration::from_secs(5),
             submit_outage_limit: Duration::from_secs(5),
+            ca_bundle: None,
         };
         Cluster {
             rt: tokio::runtime::Builder::new_current_thread()

@@ -130,6 +130,7 @@ fn settings() -> HttpSettings {
         backoff_max: std::time::Duration::from_millis(20),
         state_deadline: std::time::Duration::from_secs(2),
         submit_outage_limit: std::time::Duration::from_secs(2),
+        ca_bundle: None,
     }
 }
 

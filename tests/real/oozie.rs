@@ -75,6 +75,10 @@ pub const TESTS: &[Test] = &[
         "oozie::invalid_samples_get_the_recorded_real_oozie_codes",
         invalid_samples_get_the_recorded_real_oozie_codes,
     ),
+    (
+        "oozie::do_as_runs_the_job_as_the_user_and_refusals_exit_2_with_nothing_submitted",
+        do_as_runs_the_job_as_the_user_and_refusals_exit_2_with_nothing_submitted,
+    ),
 ];
 
 /// A hermetic home for `hjob`, pointed at the rig's real state server
@@ -1502,4 +1506,61 @@ fn the_real_oozie_trims_arguments_and_fails_empty_java_args(rig: &Rig) {
             .is_some_and(|m| m.contains("\"arg\" is null")),
         "{info}"
     );
+}
+
+/// `--do-as` against the real proxy-user rules of the rig (rig/Rig.java,
+/// OozieRig.java): `rigsvc` may act for the rig's user on HDFS and Oozie;
+/// `rigsvc2` on HDFS only; `nobody` nowhere.
+fn do_as_runs_the_job_as_the_user_and_refusals_exit_2_with_nothing_submitted(rig: &Rig) {
+    let real = Real::new(rig);
+    let name = unique("doas-ok");
+    let (out, doc) = real.json(&[
+        "--user", "rigsvc", "--do-as", &rig.user, "run", "shell", "--name", &name, "--", "echo",
+        "ok",
+    ]);
+    assert_eq!(code(&out), Some(0), "{doc}\n{}", text(&out.stderr));
+    let id = doc["id"].as_str().unwrap();
+    let info = get_json(&format!("{}/v2/job/{id}?show=info", oozie(rig)));
+    assert_eq!(
+        info["user"],
+        rig.user.as_str(),
+        "the job runs as the user acted for: {info}"
+    );
+
+    for (service_user, refused_by) in [
+        ("nobody", "HDFS refused the proxy user"),
+        ("rigsvc2", "refused the proxy user"),
+    ] {
+        let name = unique("doas-refused");
+        let out = real.run(&[
+            "--user",
+            service_user,
+            "--do-as",
+            &rig.user,
+            "run",
+            "shell",
+            "--name",
+            &name,
+            "--",
+            "echo",
+            "no",
+        ]);
+        let stderr = text(&out.stderr);
+        assert_eq!(code(&out), Some(2), "{service_user}: {stderr}");
+        assert!(stderr.contains(refused_by), "{service_user}: {stderr}");
+        assert!(
+            stderr.contains("proxy-user rules"),
+            "the hint names the fix: {stderr}"
+        );
+        if service_user == "rigsvc2" {
+            assert!(
+                stderr.contains("Oozie"),
+                "Oozie is the one refusing rigsvc2: {stderr}"
+            );
+        }
+        assert!(
+            jobs_named(rig, &name).is_empty(),
+            "{service_user}: a job was submitted"
+        );
+    }
 }

@@ -49,6 +49,7 @@ pub fn settings() -> HttpSettings {
         backoff_max: std::time::Duration::from_millis(200),
         state_deadline: std::time::Duration::from_secs(10),
         submit_outage_limit: std::time::Duration::from_secs(10),
+        ca_bundle: None,
     }
 }
 

@@ -95,6 +95,10 @@ final class OozieRig {
     site.set("oozie.service.JPAService.jdbc.password", "");
     site.set("oozie.service.JPAService.create.db.schema", "true");
     site.set("oozie.service.HadoopAccessorService.supported.filesystems", "*");
+    // Oozie's own proxy-user rules (hosts and groups): rigsvc may act for
+    // anyone; rigsvc2, allowed on HDFS, is refused here.
+    site.set("oozie.service.ProxyUserService.proxyuser.rigsvc.hosts", "*");
+    site.set("oozie.service.ProxyUserService.proxyuser.rigsvc.groups", "*");
     // What an Oozie 5 installation sets so that workflow 1.0 actions may
     // leave out <name-node> and <resource-manager>.
     site.set("oozie.actions.default.name-node", hadoopConf.get("fs.defaultFS"));

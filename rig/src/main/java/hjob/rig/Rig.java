@@ -84,6 +84,13 @@ public final class Rig {
     Configuration conf = new HdfsConfiguration();
     conf.set("hadoop.proxyuser." + me + ".hosts", "*");
     conf.set("hadoop.proxyuser." + me + ".groups", "*");
+    // Proxy users for hjob's --do-as tests: rigsvc may act for the rig's
+    // user everywhere; rigsvc2 only on HDFS (Oozie refuses it); anyone else
+    // is refused by both.
+    conf.set("hadoop.proxyuser.rigsvc.hosts", "*");
+    conf.set("hadoop.proxyuser.rigsvc.users", user);
+    conf.set("hadoop.proxyuser.rigsvc2.hosts", "*");
+    conf.set("hadoop.proxyuser.rigsvc2.users", user);
     conf.setBoolean("dfs.webhdfs.enabled", true);
     conf.setBoolean("dfs.permissions.enabled", true);
     // A nearly full CI disk must not put the NameNode into safe mode by itself.
