@@ -208,18 +208,59 @@ struct Seen {
     local: SystemTime,
 }
 
+/// Why a probe got no answer: the error's text, and its own fix and exit
+/// status when it has them (a refused credential is exit 2 with its fix,
+/// not "check that this machine reaches it").
+#[derive(Debug, Clone)]
+struct ProbeError {
+    text: String,
+    hint: Option<String>,
+    exit: ExitStatus,
+}
+
+impl std::fmt::Display for ProbeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl From<anyhow::Error> for ProbeError {
+    fn from(e: anyhow::Error) -> Self {
+        ProbeError {
+            text: format!("{e:#}"),
+            hint: hint_of(&e),
+            exit: crate::error::exit_status_of(&e),
+        }
+    }
+}
+
+impl From<&String> for ProbeError {
+    fn from(text: &String) -> Self {
+        ProbeError {
+            text: text.clone(),
+            hint: None,
+            exit: ExitStatus::Service,
+        }
+    }
+}
+
+impl From<&ProbeError> for ProbeError {
+    fn from(e: &ProbeError) -> Self {
+        e.clone()
+    }
+}
+
 async fn probe(
     service: Service,
     settings: &Settings,
     method: Method,
     url: &str,
-) -> Result<Seen, String> {
-    let http = Http::new(service, &settings.http, Auth::None).map_err(|e| format!("{e:#}"))?;
+) -> Result<Seen, ProbeError> {
+    let http = Http::new(service, &settings.http, Auth::None)?;
     let before = SystemTime::now();
     let response = http
         .send_once(http.request(method, url), url)
-        .await
-        .map_err(|e| format!("{e:#}"))?;
+        .await?;
     let after = SystemTime::now();
     let local = before + after.duration_since(before).unwrap_or_default() / 2;
     let header = |name: &str| {
@@ -251,12 +292,19 @@ fn skew(seen: &Seen) -> Option<i64> {
     })
 }
 
-fn unreachable(name: &'static str, what: &str, url: &str, error: &str, fix: &str) -> Check {
+fn unreachable(
+    name: &'static str,
+    what: &str,
+    url: &str,
+    error: impl Into<ProbeError>,
+    fix: &str,
+) -> Check {
+    let error = error.into();
     Check::failed(
         name,
-        ExitStatus::Service,
-        format!("{what} at {}: {error}", crate::http::redact_url(url)),
-        fix,
+        error.exit,
+        format!("{what} at {}: {}", crate::http::redact_url(url), error.text),
+        error.hint.unwrap_or_else(|| fix.to_owned()),
     )
 }
 
