@@ -312,18 +312,26 @@ impl Http {
     /// Sends a request once (answering an authentication challenge counts
     /// as the same send), mapping a failure to a service error.
     pub async fn send_once(&self, builder: RequestBuilder, url: &str) -> anyhow::Result<Response> {
-        let result = match builder.try_clone() {
+        match self.exchange_once(url, builder).await {
+            Ok(response) => Ok(response),
+            Err(failure) => Err(self.failure_error(url, failure).await.into()),
+        }
+    }
+
+    /// [`Http::exchange`] for a request built once: a body in memory can be
+    /// sent again to answer a challenge; a streamed one cannot, so it goes
+    /// with what is known of the origin, and a challenge is a refusal.
+    pub async fn exchange_once(
+        &self,
+        url: &str,
+        builder: RequestBuilder,
+    ) -> Result<Response, Failure> {
+        match builder.try_clone() {
             Some(_) => {
                 self.exchange(url, &|| builder.try_clone().expect("cloned above"))
                     .await
             }
-            // A streamed body cannot be sent twice: credentials known for
-            // the origin go first, and a challenge is a refusal.
             None => self.exchange_streamed(url, builder).await,
-        };
-        match result {
-            Ok(response) => Ok(response),
-            Err(failure) => Err(self.failure_error(url, failure).await.into()),
         }
     }
 
@@ -360,6 +368,12 @@ impl Http {
                 builder = builder.header(AUTHORIZATION, format!("Negotiate {}", token.expose()));
             }
             let response = builder.send().await.map_err(Failure::Transport)?;
+            if from_netrc
+                && response.status() != StatusCode::UNAUTHORIZED
+                && let Some(credentials) = &basic
+            {
+                store.remember_basic(&origin, credentials);
+            }
             // Cookies that stand for an authentication hjob made are kept;
             // pseudo auth's cookie (user.name) is not, so no later request
             // can pass as another user.

@@ -550,7 +550,7 @@ impl WebHdfsClient {
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .header(reqwest::header::CONTENT_LENGTH, len)
             .body(body);
-        let response = match self.http.exchange_streamed(location, request).await {
+        let response = match self.http.exchange_once(location, request).await {
             Ok(response) => Ok(response),
             Err(Failure::Transport(e)) => Err(e),
             Err(failure) => return Err(self.http.failure_error(location, failure).await.into()),

@@ -34,7 +34,8 @@ pub struct AmContainer {
 #[derive(Debug, Clone)]
 pub struct YarnClient {
     http: Http,
-    base: String,
+    /// The REST root: `{rm}/ws`, or a Knox `.../resourcemanager`.
+    rest_root: String,
 }
 
 /// Items of a YARN list field that may be null, one object, or an array.
@@ -123,12 +124,27 @@ pub fn parse_log_tail(framed: &str, window: u64) -> Option<LogTail> {
     })
 }
 
+/// The REST root of a ResourceManager address: `{base}/ws`, or the base
+/// itself for a Knox gateway's `.../resourcemanager` (Knox maps `v1/...`
+/// to the RM's `/ws/v1/...`).
+pub fn rest_root(base: &str) -> String {
+    let base = base.trim_end_matches('/');
+    if base.ends_with("/resourcemanager") {
+        base.to_owned()
+    } else {
+        format!("{base}/ws")
+    }
+}
+
 impl YarnClient {
-    /// A client for the ResourceManager at `base` (e.g. `http://rm:8088`).
+    /// A client for the ResourceManager at `base`: its web address
+    /// (`http://rm:8088`, REST under `/ws/v1`), or a Knox gateway's
+    /// `.../gateway/TOPOLOGY/resourcemanager` (Knox maps `v1/...` to the
+    /// RM's `/ws/v1/...`).
     pub fn new(base: &str, settings: &HttpSettings) -> anyhow::Result<Self> {
         Ok(YarnClient {
             http: Http::new(Service::Yarn, settings, Auth::None)?,
-            base: base.trim_end_matches('/').to_owned(),
+            rest_root: rest_root(base),
         })
     }
 
@@ -159,7 +175,7 @@ impl YarnClient {
 
     /// Reads an application; `None` when the RM does not know it.
     pub async fn app(&self, app_id: &str) -> anyhow::Result<Option<App>> {
-        let url = format!("{}/ws/v1/cluster/apps/{app_id}", self.base);
+        let url = format!("{}/v1/cluster/apps/{app_id}", self.rest_root);
         Ok(self
             .get_json(&url)
             .await?
@@ -168,7 +184,7 @@ impl YarnClient {
 
     /// The last attempt's AM container, when known.
     pub async fn am_container(&self, app_id: &str) -> anyhow::Result<Option<AmContainer>> {
-        let url = format!("{}/ws/v1/cluster/apps/{app_id}/appattempts", self.base);
+        let url = format!("{}/v1/cluster/apps/{app_id}/appattempts", self.rest_root);
         let Some(value) = self.get_json(&url).await? else {
             return Ok(None);
         };

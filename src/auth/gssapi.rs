@@ -5,7 +5,7 @@
 //! they need the Kerberos headers and libclang to build and make every hjob
 //! binary depend on libgssapi, even on the many machines that never talk to a
 //! kerberized cluster. GSSAPI's C interface (RFC 2744, plus MIT's
-//! `gss_acquire_cred_from`) is small and stable: hjob needs nine functions,
+//! `gss_acquire_cred_from`) is small and stable: hjob needs ten functions,
 //! and loads them only when a server first answers `401 Negotiate` or a
 //! keytab is configured. The library itself honours `KRB5CCNAME` and
 //! `KRB5_CONFIG`, exactly as `kinit` and `klist` do.

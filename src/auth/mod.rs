@@ -94,6 +94,8 @@ pub struct Store {
     kerberos: tokio::sync::OnceCell<Result<Arc<gssapi::Credentials>, gssapi::KerberosError>>,
     bindings: Mutex<HashMap<Origin, Binding>>,
     basic: Mutex<HashMap<PathBuf, Result<BasicCredentials, String>>>,
+    /// `~/.netrc` credentials an origin accepted in this run.
+    netrc_accepted: Mutex<HashMap<Origin, BasicCredentials>>,
     cookies: Mutex<HashMap<Origin, Vec<(String, String)>>>,
     negotiate: Mutex<HashMap<Origin, bool>>,
 }
@@ -175,14 +177,15 @@ impl Store {
         lock(&self.bindings).get(origin).map(|b| b.cluster.clone())
     }
 
-    /// The Basic credentials configured for an origin
-    /// (`basic_credentials_file`), read and checked at first use.
+    /// The Basic credentials for an origin: its cluster's
+    /// `basic_credentials_file` (read and checked at first use), else the
+    /// `~/.netrc` entry it accepted earlier in this run.
     pub fn basic_for(&self, origin: &Origin) -> Result<Option<BasicCredentials>, HjobError> {
         let Some(file) = lock(&self.bindings)
             .get(origin)
             .and_then(|b| b.basic_credentials_file.clone())
         else {
-            return Ok(None);
+            return Ok(lock(&self.netrc_accepted).get(origin).cloned());
         };
         let mut cache = lock(&self.basic);
         let entry = cache
@@ -215,6 +218,12 @@ impl Store {
             HjobError::usage_hint(message, format!("chmod 600 {}", path.display()))
         })?;
         Ok(netrc_lookup(&text, origin.host()))
+    }
+
+    /// Remembers `~/.netrc` credentials an origin accepted, so later
+    /// requests (uploads among them) send them at once.
+    pub fn remember_basic(&self, origin: &Origin, credentials: &BasicCredentials) {
+        lock(&self.netrc_accepted).insert(origin.clone(), credentials.clone());
     }
 
     /// Whether an origin asked for Negotiate before in this run.

@@ -258,9 +258,7 @@ async fn probe(
 ) -> Result<Seen, ProbeError> {
     let http = Http::new(service, &settings.http, Auth::None)?;
     let before = SystemTime::now();
-    let response = http
-        .send_once(http.request(method, url), url)
-        .await?;
+    let response = http.send_once(http.request(method, url), url).await?;
     let after = SystemTime::now();
     let local = before + after.duration_since(before).unwrap_or_default() / 2;
     let header = |name: &str| {
@@ -487,7 +485,7 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
             "ask the admins to add yarn_url to the cluster in the state service, or set it under [clusters.NAME] in your config",
         )),
         Some(yarn) => {
-            let url = format!("{}/ws/v1/cluster/info", yarn.trim_end_matches('/'));
+            let url = format!("{}/v1/cluster/info", crate::yarn::rest_root(yarn));
             match probe(Service::Yarn, settings, Method::GET, &url).await {
                 Ok(seen) if seen.status.is_success() => {
                     if let Some(s) = skew(&seen) {

@@ -7,6 +7,7 @@
 //! *ignored* with one line naming them, never as passed. With `CI` set,
 //! missing packages are a failure, and so is a server that cannot start.
 
+mod hjob;
 mod servers;
 mod smoke;
 
@@ -19,7 +20,7 @@ pub type Test = (&'static str, fn());
 #[allow(clippy::print_stderr)]
 fn main() {
     let args = Arguments::from_args();
-    let tests: Vec<Test> = [smoke::TESTS].concat();
+    let tests: Vec<Test> = [smoke::TESTS, hjob::TESTS].concat();
 
     let runnable = match servers::check_prerequisites() {
         Ok(()) => true,
