@@ -12,7 +12,11 @@
 #   rig/run.sh build       resolve the class path and compile, nothing else.
 #
 # Needs: Java 17 (javac), Maven, curl, and an hjob binary ($HJOB_BIN, else
-# cargo's target dir, else `hjob` on PATH). Every failure names its step.
+# cargo's target dir, else `hjob` on PATH). With MIT Kerberos' KDC installed
+# (krb5-kdc, krb5-admin-server; required when CI is set) it also starts a
+# throwaway KDC (realm HJOB.RIG) and the same Oozie behind Oozie's own
+# Kerberos authentication on a second port (rig.json `kerberos`). Every
+# failure names its step.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -94,6 +98,50 @@ wait_for_file() {
     done
 }
 
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null \
+        || echo $((20000 + RANDOM % 20000))
+}
+
+# A throwaway MIT KDC in $1 (realm HJOB.RIG, TCP on loopback) with
+# HTTP/localhost (for Oozie) and the rig user, each with a keytab.
+start_kdc() {
+    local kdir="$1" port
+    mkdir -p "$kdir"
+    port="$(free_port)"
+    printf '%s\n' "[libdefaults]" " default_realm = HJOB.RIG" " dns_lookup_kdc = false" \
+        " dns_lookup_realm = false" " dns_canonicalize_hostname = false" " rdns = false" \
+        " udp_preference_limit = 1" "[realms]" " HJOB.RIG = {" "  kdc = 127.0.0.1:$port" " }" \
+        >"$kdir/krb5.conf"
+    printf '%s\n' "[kdcdefaults]" " kdc_listen = \"\"" " kdc_tcp_listen = 127.0.0.1:$port" "[realms]" \
+        " HJOB.RIG = {" "  database_name = $kdir/principal" "  key_stash_file = $kdir/stash" \
+        "  acl_file = $kdir/kadm5.acl" "  kdc_listen = \"\"" "  kdc_tcp_listen = 127.0.0.1:$port" " }" \
+        >"$kdir/kdc.conf"
+    : >"$kdir/kadm5.acl"
+    local env=(env KRB5_CONFIG="$kdir/krb5.conf" KRB5_KDC_PROFILE="$kdir/kdc.conf")
+    local master
+    master="$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+    "${env[@]}" kdb5_util -r HJOB.RIG create -s -P "$master" >"$kdir/setup.log" 2>&1 \
+        || fail "creating the KDC" "see $kdir/setup.log"
+    local p
+    for p in HTTP/localhost "$rig_user"; do
+        "${env[@]}" kadmin.local -r HJOB.RIG -q "addprinc -randkey $p" >>"$kdir/setup.log" 2>&1 \
+            || fail "creating the KDC" "addprinc $p (see $kdir/setup.log)"
+    done
+    "${env[@]}" kadmin.local -r HJOB.RIG -q "ktadd -k $kdir/http.keytab HTTP/localhost" >>"$kdir/setup.log" 2>&1 \
+        || fail "creating the KDC" "ktadd HTTP/localhost (see $kdir/setup.log)"
+    "${env[@]}" kadmin.local -r HJOB.RIG -q "ktadd -k $kdir/user.keytab $rig_user" >>"$kdir/setup.log" 2>&1 \
+        || fail "creating the KDC" "ktadd $rig_user (see $kdir/setup.log)"
+    ( exec "${env[@]}" setsid krb5kdc -n >"$kdir/kdc.log" 2>&1 </dev/null ) &
+    echo $! >"$kdir/kdc.pid"
+    local deadline=$((SECONDS + 20))
+    until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+        alive "$kdir/kdc.pid" || { cat "$kdir/kdc.log" >&2; fail "starting the KDC" "krb5kdc exited"; }
+        [ "$SECONDS" -lt "$deadline" ] || fail "starting the KDC" "nothing listens on 127.0.0.1:$port"
+        sleep 0.2
+    done
+}
+
 start() {
     local dir="$1"
     mkdir -p "$dir"
@@ -105,8 +153,20 @@ start() {
     local hjob
     hjob="$(find_hjob)"
     build
-    rm -rf "$dir/hadoop" "$dir/hadoop.env" "$dir/rig.json" "$dir/state"
+    rm -rf "$dir/hadoop" "$dir/hadoop.env" "$dir/rig.json" "$dir/state" "$dir/kdc"
     mkdir -p "$dir/hadoop" "$dir/state"
+
+    local kerberos=() krb5_opts=()
+    if command -v krb5kdc >/dev/null && command -v kdb5_util >/dev/null && command -v kadmin.local >/dev/null; then
+        say "starting a Kerberos KDC (realm HJOB.RIG)"
+        start_kdc "$dir/kdc"
+        kerberos=(HJOB_RIG_HTTP_KEYTAB="$dir/kdc/http.keytab" HJOB_RIG_HTTP_PRINCIPAL="HTTP/localhost@HJOB.RIG")
+        krb5_opts=(-Djava.security.krb5.conf="$dir/kdc/krb5.conf")
+    elif [ -n "${CI:-}" ]; then
+        fail "checking tools" "no MIT KDC (apt-get install krb5-kdc krb5-admin-server)"
+    else
+        say "no MIT KDC here (apt-get install krb5-kdc krb5-admin-server): the Kerberos Oozie port is off"
+    fi
 
     say "starting Hadoop (NameNode, DataNode, ResourceManager, NodeManager) and Oozie"
     local cp
@@ -122,8 +182,8 @@ start() {
     )
     (
         cd "$dir/hadoop"
-        exec setsid "$JAVA_HOME/bin/java" -Xmx1g -XX:+UseSerialGC -Djava.net.preferIPv4Stack=true \
-            "${opens[@]}" -cp "$cp" hjob.rig.Rig "$dir/hadoop" "$rig_user" \
+        exec env "${kerberos[@]}" setsid "$JAVA_HOME/bin/java" -Xmx1g -XX:+UseSerialGC -Djava.net.preferIPv4Stack=true \
+            "${krb5_opts[@]}" "${opens[@]}" -cp "$cp" hjob.rig.Rig "$dir/hadoop" "$rig_user" \
             >"$dir/hadoop.log" 2>&1 </dev/null
     ) &
     echo $! >"$dir/hadoop.pid"
@@ -170,6 +230,12 @@ EOF
     done
     curl -fsS --max-time 5 "$state_url/v1/state" >/dev/null || fail "probing hjob state-server" "GET $state_url/v1/state"
 
+    local kerberos_json=null
+    if [ -n "${kerberos_oozie_url:-}" ]; then
+        kerberos_json="{\"oozie_url\": \"$kerberos_oozie_url\", \"krb5_conf\": \"$dir/kdc/krb5.conf\", \"principal\": \"$rig_user@HJOB.RIG\", \"keytab\": \"$dir/kdc/user.keytab\", \"counts_url\": \"$control_url/kerberos-oozie/counts\"}"
+    elif [ -n "${CI:-}" ]; then
+        fail "starting Oozie" "the Kerberos Oozie port did not start (see $dir/hadoop.log)"
+    fi
     cat >"$dir/rig.json.tmp" <<EOF
 {
   "state_url": "$state_url",
@@ -186,6 +252,7 @@ EOF
   "superuser": "$superuser",
   "admin_token_file": "$dir/state/admin-token",
   "hjob": "$hjob",
+  "kerberos": $kerberos_json,
   "dir": "$dir"
 }
 EOF
@@ -218,6 +285,7 @@ stop() {
     [ -d "$dir" ] || fail "stopping" "no such directory: $dir"
     stop_one "$dir/state.pid"
     stop_one "$dir/hadoop.pid"
+    stop_one "$dir/kdc/kdc.pid"
     rm -f "$dir/rig.json"
     say "stopped"
 }

@@ -8,8 +8,9 @@ use serde_json::Value;
 
 use crate::e2e::{World, json_doc, text};
 
-const ORDER: [&str; 8] = [
+const ORDER: [&str; 9] = [
     "config",
+    "kerberos",
     "state service",
     "oozie",
     "namenode",
@@ -61,7 +62,7 @@ fn doctor_passes_every_check_on_a_healthy_sandbox_and_writes_nothing() {
 
     let human = world.run(&["doctor"]);
     let said = text(&human.stdout);
-    assert_eq!(said.lines().count(), 8, "{said}");
+    assert_eq!(said.lines().count(), ORDER.len(), "{said}");
     assert!(said.lines().all(|l| l.starts_with("✓ ")), "{said}");
 }
 
@@ -86,9 +87,9 @@ fn a_down_datanode_fails_its_check_with_the_fix_and_exit_4() {
     );
     // The checks after it still ran.
     let got = checks(&doc);
-    assert_eq!(got[5], ("yarn".to_owned(), "passed".to_owned()), "{doc}");
+    assert_eq!(got[6], ("yarn".to_owned(), "passed".to_owned()), "{doc}");
     assert_eq!(
-        got[7],
+        got[8],
         ("hdfs home".to_owned(), "passed".to_owned()),
         "{doc}"
     );

@@ -124,16 +124,62 @@ final class OozieRig {
     new Services().init();
 
     Server server = new Server(new InetSocketAddress("127.0.0.1", port));
+    server.setHandler(context(null));
+    server.setStopAtShutdown(false);
+    server.start();
+
+    // The same Oozie behind its own Kerberos authentication, on a second
+    // port, when rig/run.sh started a KDC (HJOB_RIG_HTTP_KEYTAB set).
+    String keytab = System.getenv("HJOB_RIG_HTTP_KEYTAB");
+    if (keytab != null && !keytab.isEmpty()) {
+      int kport = Rig.freePort();
+      Server kerberos = new Server(new InetSocketAddress("127.0.0.1", kport));
+      kerberos.setHandler(context(new String[] {System.getenv("HJOB_RIG_HTTP_PRINCIPAL"), keytab}));
+      kerberos.setStopAtShutdown(false);
+      kerberos.start();
+      kerberosUrl = "http://localhost:" + kport + "/oozie";
+    }
+
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.stop();
+                  } catch (Exception e) {
+                    // stopping anyway
+                  }
+                  Services services1 = Services.get();
+                  if (services1 != null) {
+                    services1.destroy();
+                  }
+                }));
+    return baseUrl;
+  }
+
+  /** The Kerberos port's URL, when it runs. */
+  static String kerberosUrl;
+
+  /**
+   * Oozie's filters and servlets in a context, as org.apache.oozie.server.FilterMapper and
+   * ServletMapper (Oozie 5.2.1) map them; with {@code kerberos} = {principal, keytab}, Oozie's
+   * AuthFilter authenticates with Kerberos ({@link KerberosOozie}).
+   */
+  private static ServletContextHandler context(String[] kerberos) {
     ServletContextHandler ctx = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
     ctx.setContextPath("/oozie");
     // Filters and servlets as org.apache.oozie.server.FilterMapper and
     // ServletMapper (Oozie 5.2.1) map them.
     filter(ctx, new HostnameFilter(), "/*");
     filter(ctx, new HttpResponseHeaderFilter(), "/*");
-    FilterHolder auth = new FilterHolder(new AuthFilter());
-    for (String spec :
-        new String[] {"/versions/*", "/v0/*", "/v1/*", "/v2/*", "/admin/*", "/error/*"}) {
-      ctx.addFilter(auth, spec, EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE));
+    String[] specs = {"/versions/*", "/v0/*", "/v1/*", "/v2/*", "/admin/*", "/error/*"};
+    if (kerberos == null) {
+      FilterHolder auth = new FilterHolder(new AuthFilter());
+      for (String spec : specs) {
+        ctx.addFilter(auth, spec, EnumSet.of(DispatcherType.REQUEST, DispatcherType.FORWARD, DispatcherType.INCLUDE));
+      }
+    } else {
+      KerberosOozie.addFilters(ctx, kerberos[0], kerberos[1], specs);
     }
     servlet(ctx, new VersionServlet(), "/versions");
     servlet(ctx, new V0AdminServlet(), "/v0/admin/*");
@@ -160,25 +206,7 @@ final class OozieRig {
     }
     errors.addErrorPage("java.lang.Throwable", "/error");
     ctx.setErrorHandler(errors);
-    server.setHandler(ctx);
-    server.setStopAtShutdown(false);
-    server.start();
-
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  try {
-                    server.stop();
-                  } catch (Exception e) {
-                    // stopping anyway
-                  }
-                  Services services1 = Services.get();
-                  if (services1 != null) {
-                    services1.destroy();
-                  }
-                }));
-    return baseUrl;
+    return ctx;
   }
 
   private static void filter(ServletContextHandler ctx, Filter f, String spec) {

@@ -154,6 +154,7 @@ public final class Rig {
     control.createContext("/safemode/enter", x -> safeMode(x, fs, SafeModeAction.ENTER));
     control.createContext("/safemode/leave", x -> safeMode(x, fs, SafeModeAction.LEAVE));
     control.createContext("/apps", x -> runShellApp(x, yarnClient));
+    control.createContext("/kerberos-oozie/counts", x -> reply(x, 200, KerberosOozie.countsJson()));
     control.start();
 
     String nnHttp = "http://127.0.0.1:" + dfs.getNameNode().getHttpAddress().getPort();
@@ -187,6 +188,9 @@ public final class Rig {
     String oozieUrl = OozieRig.start(dir, yarnConf);
     env.put("oozie_url", oozieUrl);
     probe(oozieUrl + "/v2/admin/build-version");
+    if (OozieRig.kerberosUrl != null) {
+      env.put("kerberos_oozie_url", OozieRig.kerberosUrl);
+    }
 
     StringBuilder out = new StringBuilder();
     env.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
