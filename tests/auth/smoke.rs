@@ -37,6 +37,10 @@ pub const TESTS: &[Test] = &[
         "smoke::spnego_webhdfs_redirect_points_at_the_datanode",
         spnego_webhdfs,
     ),
+    (
+        "smoke::spnego_proxy_asserts_identity_and_proxy_users",
+        spnego_do_as,
+    ),
     ("smoke::knox_right_password_with_ca_reaches_oozie", knox_ok),
     (
         "smoke::knox_wrong_or_no_password_is_401",
@@ -291,6 +295,78 @@ fn spnego_webhdfs() {
     let read = curl::run(curl::command(&[]), dir.path(), &["-L", &open]);
     assert_eq!(read.body, "through the proxy\n");
     assert_eq!(proxy.users_seen(), vec!["alice".to_string()]);
+}
+
+fn spnego_do_as() {
+    let sandbox = sandbox();
+    let kdc = kdc();
+    let cluster = sandbox.cluster("alpha");
+    let proxy = GssapiProxy::for_cluster(&kdc, &cluster).unwrap();
+    let (alice, svc) = (kdc.ccache("alice"), kdc.ccache("svc"));
+    kdc.kinit("alice", kdc.password("alice"), &alice).unwrap();
+    kdc.kinit("svc", kdc.password("svc"), &svc).unwrap();
+    let dir = scratch();
+    let home = |query: &str| format!("{}/?op=GETHOMEDIRECTORY{query}", proxy.webhdfs_url());
+
+    // The client's user.name is replaced by the authenticated user.
+    let out = negotiate(&kdc, &alice, dir.path(), &[&home("&user.name=mallory")]);
+    assert_eq!(out.status, 200, "{out:?}");
+    assert!(out.body.contains("/user/alice"), "{}", out.body);
+
+    // svc may act for alice (doAs, or WebHDFS's doas).
+    let out = negotiate(&kdc, &svc, dir.path(), &[&home("&doas=alice")]);
+    assert!(out.body.contains("/user/alice"), "{out:?}");
+    let out = negotiate(&kdc, &svc, dir.path(), &[&home("&doAs=bob")]);
+    assert!(out.body.contains("/user/bob"), "{out:?}");
+
+    // alice may not act for bob; svc may not act for ci.
+    let out = negotiate(&kdc, &alice, dir.path(), &[&home("&doas=bob")]);
+    assert_eq!(out.status, 403, "{out:?}");
+    assert!(
+        out.body
+            .contains("User: alice is not allowed to impersonate bob"),
+        "{}",
+        out.body
+    );
+    let status = format!("{}/v1/admin/status?doAs=ci", proxy.oozie_url());
+    let out = negotiate(&kdc, &svc, dir.path(), &[&status]);
+    assert_eq!(out.status, 401, "{out:?}");
+    assert_eq!(out.header("oozie-error-code").as_deref(), Some("E1400"));
+
+    let requests = proxy.requests();
+    // (user, doAs, effective user, denied)
+    type Seen<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, bool);
+    let summary: Vec<Seen> = requests
+        .iter()
+        .map(|r| {
+            (
+                r.user.as_deref(),
+                r.do_as.as_deref(),
+                r.effective_user.as_deref(),
+                r.do_as_denied,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (Some("alice"), None, Some("alice"), false),
+            (Some("svc"), Some("alice"), Some("alice"), false),
+            (Some("svc"), Some("bob"), Some("bob"), false),
+            (Some("alice"), Some("bob"), None, true),
+            (Some("svc"), Some("ci"), None, true),
+        ]
+    );
+    // Refused requests never reach the backend.
+    let nn = sandbox.requests(Service::NameNode);
+    assert_eq!(nn.len(), 3);
+    assert!(
+        nn[0]
+            .query
+            .as_deref()
+            .is_some_and(|q| q.ends_with("user.name=alice") && !q.contains("mallory"))
+    );
+    assert_eq!(sandbox.requests(Service::Oozie).len(), 0);
 }
 
 fn knox_curl(
