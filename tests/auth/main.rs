@@ -9,6 +9,7 @@
 
 mod servers;
 mod smoke;
+mod world;
 
 use libtest_mimic::{Arguments, Trial};
 

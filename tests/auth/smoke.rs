@@ -10,6 +10,7 @@ use crate::Test;
 use crate::servers::curl::{self, CurlOutput};
 use crate::servers::secrets;
 use crate::servers::{GssapiProxy, Kdc, KnoxGateway, REALM, SESSION_COOKIE};
+use crate::world::AuthWorld;
 
 pub const TESTS: &[Test] = &[
     (
@@ -55,6 +56,10 @@ pub const TESTS: &[Test] = &[
     (
         "smoke::secrets_check_reports_without_printing",
         secrets_check,
+    ),
+    (
+        "smoke::auth_world_points_hjob_at_the_front_doors",
+        world_config,
     ),
 ];
 
@@ -538,30 +543,52 @@ fn knox_rm() {
 fn secrets_check() {
     let secret = "s3cr3t-value";
     assert!(secrets::find_secrets(&["all clear"], &[secret]).is_empty());
-    let leak = std::panic::catch_unwind(|| {
-        secrets::assert_no_secrets(&["fine", "oops s3cr3t-value here"], &["", secret]);
-    })
-    .expect_err("a leak must fail");
-    let message = leak.downcast_ref::<String>().cloned().unwrap_or_default();
-    assert!(
-        message.contains("output #1 contains secret #1"),
-        "{message}"
+    let found = secrets::find_secrets(&["fine", "oops s3cr3t-value here"], &["", secret]);
+    assert_eq!(
+        found,
+        vec!["output #1 contains secret #1 (12 chars) at byte 5".to_string()]
     );
     assert!(
-        !message.contains(secret),
+        !found[0].contains(secret),
         "the report must not repeat the secret"
     );
 
     assert_eq!(secrets::base64(b"knoxuser:pw"), "a25veHVzZXI6cHc=");
+    assert_eq!(secrets::base64(b"ab"), "YWI=");
     let kdc = kdc();
     let keys = secrets::keytab_secrets(&kdc.ci_keytab());
     // Two enctypes, three forms each, plus the whole file.
     assert_eq!(keys.len(), 7, "{}", keys.len());
+    assert!(keys.iter().all(|k| k.len() >= 24), "{}", keys.len());
     let dir = scratch();
     std::fs::write(dir.path().join("log"), format!("key={}", keys[0])).unwrap();
+    std::fs::create_dir(dir.path().join("keytabs")).unwrap();
+    std::fs::copy(kdc.ci_keytab(), dir.path().join("keytabs/ci.keytab")).unwrap();
     let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let found = secrets::find_secrets_in_dir(dir.path(), &refs, &[&dir.path().join("keytabs")]);
+    assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        std::panic::catch_unwind(|| secrets::assert_no_secrets_in_dir(dir.path(), &refs, &[]))
-            .is_err()
+        found[0].contains("/log: output #0 contains secret #0"),
+        "{found:?}"
     );
+}
+
+fn world_config() {
+    for world in [AuthWorld::kerberized(), AuthWorld::knox()] {
+        let alice = world.kinit("alice");
+        let out = world.run(&alice, &["config", "show", "--output", "json"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc = String::from_utf8_lossy(&out.stdout);
+        let oozie = match &world.proxy {
+            Some(p) => p.oozie_url(),
+            None => world.gateway().oozie_url(),
+        };
+        assert!(doc.contains(&oozie), "{oozie} in {doc}");
+        world.assert_no_secrets(&[&out]);
+    }
 }
