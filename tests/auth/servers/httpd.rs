@@ -225,7 +225,7 @@ fn busy_workers(port: u16) -> Option<u32> {
 }
 
 /// Tab-separated fields of the `hjob` log format (see [`preamble`]).
-fn parse_log(text: &str) -> Vec<ProxyRequest> {
+pub fn parse_log(text: &str) -> Vec<ProxyRequest> {
     let opt = |s: &str| (s != "-" && !s.is_empty()).then(|| s.to_string());
     text.lines()
         .filter_map(|line| {

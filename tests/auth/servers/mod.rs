@@ -12,6 +12,7 @@
 #![allow(dead_code)]
 
 pub mod curl;
+pub mod gate;
 pub mod httpd;
 pub mod kdc;
 pub mod process;

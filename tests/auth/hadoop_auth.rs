@@ -1,0 +1,70 @@
+//! Hadoop's own SPNEGO server side (hadoop-auth's AuthenticationFilter in
+//! `hjob.rig.SpnegoGate`) with `curl`: the `hadoop.auth` cookie and its
+//! reuse, the 401 challenge, identity assertion. Needs the rig built.
+
+use std::time::Duration;
+
+use hjob_sandbox::{Sandbox, SandboxOptions, Service};
+
+use crate::Test;
+use crate::servers::curl;
+use crate::servers::gate::SpnegoGate;
+use crate::servers::{Kdc, REALM};
+
+pub const TESTS: &[Test] = &[(
+    "hadoop_auth::spnego_gate_sets_and_honours_the_hadoop_auth_cookie",
+    cookie,
+)];
+
+fn cookie() {
+    let sandbox = Sandbox::start_blocking(
+        SandboxOptions::new()
+            .action_duration(Duration::from_millis(50))
+            .step_delay(Duration::from_millis(5)),
+    )
+    .expect("sandbox starts");
+    let kdc = Kdc::start().unwrap_or_else(|e| panic!("KDC: {e}"));
+    let gate = SpnegoGate::start(&kdc, &sandbox.cluster("alpha").oozie)
+        .unwrap_or_else(|e| panic!("SpnegoGate: {e}"));
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}/oozie/v1/admin/status", gate.url());
+
+    // No credentials: hadoop-auth's challenge, nothing reaches Oozie.
+    let out = curl::run(curl::command(&[]), dir.path(), &[&url]);
+    assert_eq!(out.status, 401, "{out:?}\n{}", gate.log());
+    assert_eq!(out.header("www-authenticate").as_deref(), Some("Negotiate"));
+    assert_eq!(sandbox.requests(Service::Oozie).len(), 0);
+
+    let alice = kdc.ccache("alice");
+    kdc.kinit("alice", kdc.password("alice"), &alice).unwrap();
+    let jar = dir.path().join("jar");
+    let jar = jar.to_str().unwrap();
+    let out = curl::run(
+        curl::command(&kdc.env(&alice)),
+        dir.path(),
+        &["--negotiate", "-u", ":", "-c", jar, &url],
+    );
+    assert_eq!(out.status, 200, "{out:?}\n{}", gate.log());
+    assert!(out.body.contains("systemMode"), "{}", out.body);
+    let cookie = out.header("set-cookie").unwrap_or_default();
+    assert!(
+        cookie.starts_with(&format!(
+            "hadoop.auth=\"u=alice&p=alice@{REALM}&t=kerberos&e="
+        )),
+        "{}",
+        out.headers
+    );
+
+    // The cookie alone is enough for the next request.
+    let out = curl::run(curl::command(&[]), dir.path(), &["-b", jar, &url]);
+    assert_eq!(out.status, 200, "{out:?}");
+    let requests = gate.requests();
+    assert_eq!(requests.len(), 3, "{requests:?}");
+    assert_eq!(gate.negotiate_handshakes(), 1);
+    assert!(requests[2].cookie && !requests[2].negotiate);
+    assert_eq!(requests[2].user.as_deref(), Some("alice"));
+    assert_eq!(gate.users_seen(), vec!["alice".to_string()]);
+    let oozie = sandbox.requests(Service::Oozie);
+    assert_eq!(oozie.len(), 2);
+    assert_eq!(oozie[0].query.as_deref(), Some("user.name=alice"));
+}
