@@ -67,4 +67,10 @@ fn cookie() {
     let oozie = sandbox.requests(Service::Oozie);
     assert_eq!(oozie.len(), 2);
     assert_eq!(oozie[0].query.as_deref(), Some("user.name=alice"));
+    assert_eq!(requests[0].query, None);
+    assert_eq!(requests[0].forwarded_query, None);
+    assert_eq!(
+        requests[1].forwarded_query.as_deref(),
+        Some("user.name=alice")
+    );
 }

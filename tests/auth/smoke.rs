@@ -362,6 +362,23 @@ fn spnego_do_as() {
             (Some("svc"), Some("ci"), None, true),
         ]
     );
+    assert_eq!(
+        requests[0].query.as_deref(),
+        Some("op=GETHOMEDIRECTORY&user.name=mallory")
+    );
+    assert_eq!(
+        requests[0].forwarded_query.as_deref(),
+        Some("op=GETHOMEDIRECTORY&user.name=alice")
+    );
+    assert_eq!(
+        requests[1].forwarded_query.as_deref(),
+        Some("op=GETHOMEDIRECTORY&user.name=alice")
+    );
+    assert_eq!(
+        requests[3].query.as_deref(),
+        Some("op=GETHOMEDIRECTORY&doas=bob")
+    );
+    assert_eq!(requests[3].forwarded_query, None);
     // Refused requests never reach the backend.
     let nn = sandbox.requests(Service::NameNode);
     assert_eq!(nn.len(), 3);

@@ -58,8 +58,12 @@ pub struct ProxyRequest {
     pub method: String,
     /// URL path as requested (decoded by Apache).
     pub path: String,
-    /// Query string without `?`.
+    /// Query string as the client sent it, without `?`.
     pub query: Option<String>,
+    /// Query string as the backend got it (after the identity assertion:
+    /// `user.name=<effective user>`, no `doAs`); `None` when the request
+    /// was not forwarded (refused before, or denied by proxy-user rules).
+    pub forwarded_query: Option<String>,
     /// Final status sent to the client.
     pub status: u16,
     /// `REMOTE_USER`: the short name (`alice`) after SPNEGO, the Basic
@@ -230,14 +234,25 @@ pub fn parse_log(text: &str) -> Vec<ProxyRequest> {
     text.lines()
         .filter_map(|line| {
             let f: Vec<&str> = line.split('\t').collect();
-            if f.len() < 14 || f[0] == "sync" {
+            if f.len() < 15 || f[0] == "sync" {
                 return None;
             }
+            let logged_query = opt(f[3].trim_start_matches('?'));
+            // Field 14 is "-" unless the identity hook ran; then it holds
+            // "?" + the client's query and field 3 the forwarded one.
+            let (query, forwarded_query) = match f[14] {
+                "-" | "" => (logged_query, None),
+                client => (
+                    opt(client.trim_start_matches('?')),
+                    if f[13] == "1" { None } else { logged_query },
+                ),
+            };
             Some(ProxyRequest {
                 frontend: f[0].to_string(),
                 method: f[1].to_string(),
                 path: f[2].to_string(),
-                query: opt(f[3].trim_start_matches('?')),
+                query,
+                forwarded_query,
                 status: f[4].parse().unwrap_or(0),
                 user: opt(f[5]),
                 principal: opt(f[6]),
@@ -302,7 +317,7 @@ fn preamble(dir: &Path, sync_port: u16) -> String {
          SetEnvIf Authorization \"^Negotiate \" hjob_negotiate=1\n\
          SetEnvIf Authorization \"^Basic \" hjob_basic=1\n\
          SetEnvIf Cookie \"(^|;[ ]*){cookie}=\" hjob_cookie=1\n\
-         LogFormat \"%{{hjob_frontend}}e\\t%m\\t%U\\t%q\\t%>s\\t%u\\t%{{GSS_NAME}}e\\t%{{hjob_negotiate}}e\\t%{{hjob_basic}}e\\t%{{hjob_cookie}}e\\t%{{Location}}o\\t%{{hjob_effective}}e\\t%{{hjob_doas}}e\\t%{{hjob_doas_denied}}e\" hjob\n\
+         LogFormat \"%{{hjob_frontend}}e\\t%m\\t%U\\t%q\\t%>s\\t%u\\t%{{GSS_NAME}}e\\t%{{hjob_negotiate}}e\\t%{{hjob_basic}}e\\t%{{hjob_cookie}}e\\t%{{Location}}o\\t%{{hjob_effective}}e\\t%{{hjob_doas}}e\\t%{{hjob_doas_denied}}e\\t%{{hjob_client_query}}e\" hjob\n\
          CustomLog \"{d}/access.log\" hjob\n\
          Listen 127.0.0.1:{sync_port}\n\
          <VirtualHost 127.0.0.1:{sync_port}>\n\

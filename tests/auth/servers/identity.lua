@@ -52,6 +52,8 @@ function assert_identity(r)
     if user == nil or user == "" then
         return apache2.DECLINED
     end
+    -- The query as the client sent it ("?" + query), for the access log.
+    r.subprocess_env["hjob_client_query"] = "?" .. (r.args or "")
     local frontend = r.subprocess_env["hjob_frontend"] or ""
     local mode = r.subprocess_env["hjob_doas_mode"] or "rules"
     local kept = {}

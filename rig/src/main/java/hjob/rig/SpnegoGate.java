@@ -131,7 +131,9 @@ public final class SpnegoGate {
                 "gate",
                 req.getMethod(),
                 clean(req.getRequestURI()),
-                req.getQueryString() == null ? "" : "?" + clean(req.getQueryString()),
+                req.getAttribute("hjob.forwarded") != null
+                    ? attribute(req, "hjob.forwarded")
+                    : req.getQueryString() == null ? "" : "?" + clean(req.getQueryString()),
                 Integer.toString(res.getStatus()),
                 attribute(req, "hjob.user"),
                 attribute(req, "hjob.principal"),
@@ -141,7 +143,10 @@ public final class SpnegoGate {
                 res.getHeader("Location") == null ? "-" : clean(res.getHeader("Location")),
                 attribute(req, "hjob.effective"),
                 attribute(req, "hjob.doas"),
-                req.getAttribute("hjob.denied") != null ? "1" : "-");
+                req.getAttribute("hjob.denied") != null ? "1" : "-",
+                req.getAttribute("hjob.user") == null
+                    ? "-"
+                    : "?" + (req.getQueryString() == null ? "" : clean(req.getQueryString())));
         synchronized (LogFilter.class) {
           try (Writer w =
               Files.newBufferedWriter(
@@ -227,7 +232,9 @@ public final class SpnegoGate {
       req.setAttribute("hjob.effective", effective);
       kept.add("user.name=" + URLEncoder.encode(effective, StandardCharsets.UTF_8));
 
-      URI target = URI.create(backend + req.getRequestURI() + "?" + String.join("&", kept));
+      String forwarded = String.join("&", kept);
+      req.setAttribute("hjob.forwarded", "?" + forwarded);
+      URI target = URI.create(backend + req.getRequestURI() + "?" + forwarded);
       HttpRequest.Builder forward = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60));
       for (String name : java.util.Collections.list(req.getHeaderNames())) {
         if (!SKIP_REQUEST.contains(name.toLowerCase())) {
