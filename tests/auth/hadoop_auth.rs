@@ -10,11 +10,62 @@ use crate::Test;
 use crate::servers::curl;
 use crate::servers::gate::SpnegoGate;
 use crate::servers::{Kdc, REALM};
+use crate::world::AuthWorld;
 
-pub const TESTS: &[Test] = &[(
-    "hadoop_auth::spnego_gate_sets_and_honours_the_hadoop_auth_cookie",
-    cookie,
-)];
+pub const TESTS: &[Test] = &[
+    (
+        "hadoop_auth::spnego_gate_sets_and_honours_the_hadoop_auth_cookie",
+        cookie,
+    ),
+    (
+        "hadoop_auth::auth_world_behind_hadoop_auth_gates",
+        world_gates,
+    ),
+];
+
+fn world_gates() {
+    let world = AuthWorld::hadoop_auth();
+    let gates = world.gates.as_ref().unwrap();
+    let alice = world.kinit("alice");
+    let out = world.run(&alice, &["config", "show", "--output", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        doc.contains(&format!("{}/oozie", gates.oozie.url())),
+        "{doc}"
+    );
+    // The NameNode gate: WebHDFS as alice, the DataNode redirect untouched.
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("{}/webhdfs/v1/tmp/g.txt?op=CREATE", gates.namenode.url());
+    let out = curl::run(
+        curl::command(&world.kdc.env(&alice)),
+        dir.path(),
+        &["--negotiate", "-u", ":", "-X", "PUT", &url],
+    );
+    assert_eq!(out.status, 307, "{out:?}\n{}", gates.namenode.log());
+    let location = out.header("location").unwrap_or_default();
+    let datanode = world.sandbox.cluster("alpha").datanode;
+    assert!(location.starts_with(&datanode), "{location}");
+    assert!(location.contains("user.name=alice"), "{location}");
+    world.assert_no_secrets(&[&out_of(&out)]);
+}
+
+/// A curl result as an `Output` (for `assert_no_secrets`): body and
+/// stderr; not the raw headers, which carry the server's mutual-auth
+/// Negotiate token by design.
+fn out_of(out: &curl::CurlOutput) -> std::process::Output {
+    use std::os::unix::process::ExitStatusExt as _;
+    std::process::Output {
+        status: std::process::ExitStatus::from_raw(0),
+        stdout: out.body.clone().into_bytes(),
+        stderr: out.stderr.clone().into_bytes(),
+    }
+}
 
 fn cookie() {
     let sandbox = Sandbox::start_blocking(

@@ -10,8 +10,18 @@ use std::time::Duration;
 
 use hjob_sandbox::{Sandbox, SandboxOptions};
 
+use crate::servers::gate::SpnegoGate;
 use crate::servers::secrets;
 use crate::servers::{GssapiProxy, Kdc, KnoxGateway};
+
+/// Hadoop's own SPNEGO filter in front of alpha's Oozie, NameNode and RM
+/// (one JVM each, each with its own random cookie-signing secret, like
+/// Oozie and the NameNode of a real cluster).
+pub struct HadoopGates {
+    pub oozie: SpnegoGate,
+    pub namenode: SpnegoGate,
+    pub resourcemanager: SpnegoGate,
+}
 
 /// The sandbox, the KDC, the front door of cluster `alpha`, and a home.
 // A support API for the hjob-level auth tests: not all of it is used yet.
@@ -21,9 +31,18 @@ pub struct AuthWorld {
     pub kdc: Kdc,
     pub proxy: Option<GssapiProxy>,
     pub knox: Option<KnoxGateway>,
+    pub gates: Option<HadoopGates>,
     pub home: tempfile::TempDir,
     pub config: PathBuf,
     overrides: String,
+}
+
+/// What stands in front of cluster `alpha`.
+#[derive(Default)]
+struct Front {
+    proxy: Option<GssapiProxy>,
+    knox: Option<KnoxGateway>,
+    gates: Option<HadoopGates>,
 }
 
 /// Fast settings as in tests/it (`[http]` and `[wait]`).
@@ -32,9 +51,7 @@ const BASE_CONFIG: &str = "[http]\ntimeout = \"5s\"\nbackoff_initial = \"10ms\"\
 
 #[allow(dead_code)]
 impl AuthWorld {
-    fn start(
-        front: impl FnOnce(&Sandbox, &Kdc) -> (Option<GssapiProxy>, Option<KnoxGateway>),
-    ) -> AuthWorld {
+    fn start(front: impl FnOnce(&Sandbox, &Kdc) -> Front) -> AuthWorld {
         let sandbox = Sandbox::start_blocking(
             SandboxOptions::new()
                 .action_duration(Duration::from_millis(100))
@@ -42,22 +59,22 @@ impl AuthWorld {
         )
         .expect("sandbox starts");
         let kdc = Kdc::start().unwrap_or_else(|e| panic!("KDC: {e}"));
-        let (proxy, knox) = front(&sandbox, &kdc);
-        let overrides = match (&proxy, &knox) {
-            (Some(p), _) => format!(
-                "[clusters.alpha]\noozie_url = \"{}\"\nwebhdfs_url = \"{}\"\nyarn_url = \"{}\"\n",
-                p.oozie_url(),
-                p.webhdfs_url(),
-                p.rm_url()
-            ),
-            (None, Some(k)) => format!(
-                "[clusters.alpha]\noozie_url = \"{}\"\nwebhdfs_url = \"{}\"\nyarn_url = \"{}\"\n",
-                k.oozie_url(),
-                k.webhdfs_url(),
-                k.rm_url()
-            ),
-            (None, None) => String::new(),
+        let Front { proxy, knox, gates } = front(&sandbox, &kdc);
+        let urls = match (&proxy, &knox, &gates) {
+            (Some(p), _, _) => Some((p.oozie_url(), p.webhdfs_url(), p.rm_url())),
+            (None, Some(k), _) => Some((k.oozie_url(), k.webhdfs_url(), k.rm_url())),
+            (None, None, Some(g)) => Some((
+                format!("{}/oozie", g.oozie.url()),
+                format!("{}/webhdfs/v1", g.namenode.url()),
+                g.resourcemanager.url(),
+            )),
+            (None, None, None) => None,
         };
+        let overrides = urls.map_or(String::new(), |(oozie, webhdfs, yarn)| {
+            format!(
+                "[clusters.alpha]\noozie_url = \"{oozie}\"\nwebhdfs_url = \"{webhdfs}\"\nyarn_url = \"{yarn}\"\n"
+            )
+        });
         let home = tempfile::Builder::new()
             .prefix("hjob-auth-home-")
             .tempdir()
@@ -68,6 +85,7 @@ impl AuthWorld {
             kdc,
             proxy,
             knox,
+            gates,
             home,
             config,
             overrides,
@@ -82,7 +100,10 @@ impl AuthWorld {
         Self::start(|sandbox, kdc| {
             let proxy = GssapiProxy::for_cluster(kdc, &sandbox.cluster("alpha"))
                 .unwrap_or_else(|e| panic!("SPNEGO proxy: {e}"));
-            (Some(proxy), None)
+            Front {
+                proxy: Some(proxy),
+                ..Front::default()
+            }
         })
     }
 
@@ -92,7 +113,29 @@ impl AuthWorld {
         Self::start(|sandbox, _| {
             let knox = KnoxGateway::start(&sandbox.cluster("alpha"))
                 .unwrap_or_else(|e| panic!("Knox gateway: {e}"));
-            (None, Some(knox))
+            Front {
+                knox: Some(knox),
+                ..Front::default()
+            }
+        })
+    }
+
+    /// Cluster `alpha` behind Hadoop's own SPNEGO filter (hadoop-auth, the
+    /// `hadoop.auth` cookie): needs the rig built (see `servers::gate`).
+    pub fn hadoop_auth() -> AuthWorld {
+        Self::start(|sandbox, kdc| {
+            let alpha = sandbox.cluster("alpha");
+            let gate = |url: &str| {
+                SpnegoGate::start(kdc, url).unwrap_or_else(|e| panic!("SpnegoGate: {e}"))
+            };
+            Front {
+                gates: Some(HadoopGates {
+                    oozie: gate(&alpha.oozie),
+                    namenode: gate(&alpha.namenode),
+                    resourcemanager: gate(&alpha.resourcemanager),
+                }),
+                ..Front::default()
+            }
         })
     }
 
@@ -212,6 +255,11 @@ impl AuthWorld {
         }
         if let Some(knox) = &self.knox {
             secrets::assert_no_secrets_in_dir(knox.dir(), &secrets, &[]);
+        }
+        if let Some(gates) = &self.gates {
+            for gate in [&gates.oozie, &gates.namenode, &gates.resourcemanager] {
+                secrets::assert_no_secrets_in_dir(gate.dir(), &secrets, &[]);
+            }
         }
     }
 }
