@@ -537,6 +537,44 @@ fn knox_webhdfs() {
             .count(),
         2
     );
+
+    // A 4 MiB upload, chunked, streams through the gateway intact.
+    let big = dir.path().join("big");
+    let content = "0123456789abcdef".repeat(256 * 1024);
+    std::fs::write(&big, &content).unwrap();
+    let create = format!(
+        "{}/tmp/big.txt?op=CREATE&user.name=knoxuser",
+        knox.webhdfs_url()
+    );
+    let step1 = knox_curl(&knox, dir.path(), auth, &["-X", "PUT", &create]);
+    let location = step1.header("location").expect("a Location");
+    let step2 = knox_curl(
+        &knox,
+        dir.path(),
+        auth,
+        &[
+            "-X",
+            "PUT",
+            "-H",
+            "Transfer-Encoding: chunked",
+            "-T",
+            big.to_str().unwrap(),
+            &location,
+        ],
+    );
+    assert_eq!(step2.status, 201, "{step2:?}\n{}", knox.error_log());
+    let uploads = sandbox.requests(Service::DataNode);
+    assert_eq!(
+        uploads.last().map(|r| r.bytes_in),
+        Some(content.len() as u64)
+    );
+    let open = format!(
+        "{}/tmp/big.txt?op=OPEN&user.name=knoxuser",
+        knox.webhdfs_url()
+    );
+    let read = knox_curl(&knox, dir.path(), auth, &["-L", &open]);
+    assert_eq!(read.body.len(), content.len());
+    assert!(read.body == content, "the content changed on the way");
 }
 
 fn knox_rm() {
