@@ -2,6 +2,7 @@
 //! `hjob.rig.SpnegoGate`) with `curl`: the `hadoop.auth` cookie and its
 //! reuse, the 401 challenge, identity assertion. Needs the rig built.
 
+use std::process::Command;
 use std::time::Duration;
 
 use hjob_sandbox::{Sandbox, SandboxOptions, Service};
@@ -9,7 +10,7 @@ use hjob_sandbox::{Sandbox, SandboxOptions, Service};
 use crate::Test;
 use crate::servers::curl;
 use crate::servers::gate::SpnegoGate;
-use crate::servers::{Kdc, REALM};
+use crate::servers::{GssapiProxy, Kdc, REALM};
 use crate::world::AuthWorld;
 
 pub const TESTS: &[Test] = &[
@@ -21,7 +22,71 @@ pub const TESTS: &[Test] = &[
         "hadoop_auth::auth_world_behind_hadoop_auth_gates",
         world_gates,
     ),
+    (
+        "hadoop_auth::raw_krb5_and_spnego_tokens_are_accepted_by_both_servers",
+        mechanisms,
+    ),
 ];
+
+/// Both SPNEGO servers of the rig take a raw Kerberos token (krb5 mech
+/// OID, what `cross-krb5` sends) as well as a SPNEGO-wrapped one.
+fn mechanisms() {
+    let sandbox = Sandbox::start_blocking(SandboxOptions::new()).expect("sandbox starts");
+    let kdc = Kdc::start().unwrap_or_else(|e| panic!("KDC: {e}"));
+    let oozie = sandbox.cluster("alpha").oozie;
+    let proxy = GssapiProxy::start_without_sessions(&kdc, &[("oozie", &oozie)]).unwrap();
+    let gate = SpnegoGate::start(&kdc, &oozie).unwrap_or_else(|e| panic!("SpnegoGate: {e}"));
+    let alice = kdc.ccache("alice");
+    kdc.kinit("alice", kdc.password("alice"), &alice).unwrap();
+    let probe = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/auth/servers/NegotiateProbe.java");
+    let classes = tempfile::tempdir().unwrap();
+    let javac = java_binary().with_file_name("javac");
+    let built = Command::new(&javac)
+        .arg("-d")
+        .arg(classes.path())
+        .arg(&probe)
+        .status()
+        .expect("javac runs");
+    assert!(built.success(), "javac {}", probe.display());
+    for base in [proxy.url("oozie"), gate.url()] {
+        for mech in ["krb5", "spnego"] {
+            let url = format!("{base}/oozie/v1/admin/status");
+            let mut java = Command::new(java_binary());
+            kdc.apply_env(&mut java, &alice);
+            let out = java
+                .arg(format!(
+                    "-Djava.security.krb5.conf={}",
+                    kdc.krb5_conf().display()
+                ))
+                .arg("-Djavax.security.auth.useSubjectCredsOnly=false")
+                .args(["-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp"])
+                .arg(classes.path())
+                .arg("NegotiateProbe")
+                .args([&url, mech])
+                .output()
+                .expect("java runs");
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout).trim(),
+                "200",
+                "{base} with {mech}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    assert_eq!(proxy.negotiate_handshakes(), 2);
+    assert_eq!(gate.negotiate_handshakes(), 2);
+    assert_eq!(proxy.users_seen(), vec!["alice".to_string()]);
+    assert_eq!(gate.users_seen(), vec!["alice".to_string()]);
+}
+
+fn java_binary() -> std::path::PathBuf {
+    std::env::var_os("JAVA_HOME")
+        .map(|h| std::path::PathBuf::from(h).join("bin/java"))
+        .filter(|p| p.is_file())
+        .or_else(|| crate::servers::process::find_tool("java"))
+        .expect("java")
+}
 
 fn world_gates() {
     let world = AuthWorld::hadoop_auth();
