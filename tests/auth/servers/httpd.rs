@@ -29,6 +29,26 @@ pub const KNOX_TOPOLOGY: &str = "sandbox";
 /// The Knox user.
 pub const KNOX_USER: &str = "knoxuser";
 
+/// Hadoop-style proxy-user rules of the SPNEGO proxy
+/// (`hadoop.proxyuser.svc.users = alice,bob`): who may send `doAs`/`doas`
+/// for whom. Everyone may name themselves.
+pub const PROXY_USER_RULES: &[(&str, &[&str])] = &[("svc", &["alice", "bob"])];
+
+/// The identity-assertion hook (mod_lua), with [`PROXY_USER_RULES`].
+fn identity_script() -> String {
+    let rules: Vec<String> = PROXY_USER_RULES
+        .iter()
+        .map(|(proxy, users)| {
+            let set: Vec<String> = users.iter().map(|u| format!("[\"{u}\"] = true")).collect();
+            format!("[\"{proxy}\"] = {{ {} }}", set.join(", "))
+        })
+        .collect();
+    include_str!("identity.lua").replace(
+        "PROXY_USERS = {}",
+        &format!("PROXY_USERS = {{ {} }}", rules.join(", ")),
+    )
+}
+
 /// One request as the proxy's access log recorded it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProxyRequest {
@@ -38,8 +58,12 @@ pub struct ProxyRequest {
     pub method: String,
     /// URL path as requested (decoded by Apache).
     pub path: String,
-    /// Query string without `?`.
+    /// Query string as the client sent it, without `?`.
     pub query: Option<String>,
+    /// Query string as the backend got it (after the identity assertion:
+    /// `user.name=<effective user>`, no `doAs`); `None` when the request
+    /// was not forwarded (refused before, or denied by proxy-user rules).
+    pub forwarded_query: Option<String>,
     /// Final status sent to the client.
     pub status: u16,
     /// `REMOTE_USER`: the short name (`alice`) after SPNEGO, the Basic
@@ -55,6 +79,15 @@ pub struct ProxyRequest {
     pub cookie: bool,
     /// The `Location` of the answer (after any rewriting).
     pub location: Option<String>,
+    /// The user the backend was told about (`user.name=` set by the
+    /// proxy's identity assertion: the authenticated user, or the `doAs`
+    /// user when the proxy-user rules allow it).
+    pub effective_user: Option<String>,
+    /// The `doAs`/`doas` the client asked for (SPNEGO proxy only).
+    pub do_as: Option<String>,
+    /// The proxy-user rules refused the `doAs` (answered by the proxy:
+    /// Oozie `401 E1400`, WebHDFS/YARN `403 AuthorizationException`).
+    pub do_as_denied: bool,
 }
 
 /// An httpd process and its directory.
@@ -80,6 +113,8 @@ impl Httpd {
             process::chmod(dir.path(), 0o755)?;
         }
         std::fs::create_dir_all(dir.path().join("htdocs")).map_err(|e| e.to_string())?;
+        std::fs::write(dir.path().join("identity.lua"), identity_script())
+            .map_err(|e| e.to_string())?;
         Ok(dir)
     }
 
@@ -158,20 +193,17 @@ impl Httpd {
 
     /// The access log, parsed, once every request answered before this
     /// call has been logged: httpd logs a request just after answering it,
-    /// so this first makes one request of its own on the sync port and
-    /// waits for that line.
+    /// so this first polls mod_status on the sync port until no worker but
+    /// the one answering the poll is busy (answering or logging).
     fn requests(&self) -> Vec<ProxyRequest> {
-        let marker = process::random_hex(8);
-        let _ = sync_request(self.sync_port, &marker);
-        let log = self.path().join("access.log");
         let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let text = process::read_lossy(&log);
-            if text.contains(&marker) || Instant::now() > deadline {
-                return parse_log(&text);
+        while Instant::now() < deadline {
+            match busy_workers(self.sync_port) {
+                Some(n) if n <= 1 => break,
+                _ => std::thread::sleep(Duration::from_millis(5)),
             }
-            std::thread::sleep(Duration::from_millis(5));
         }
+        parse_log(&process::read_lossy(&self.path().join("access.log")))
     }
 
     fn pid(&self) -> u32 {
@@ -179,32 +211,48 @@ impl Httpd {
     }
 }
 
-fn sync_request(port: u16, marker: &str) -> std::io::Result<()> {
-    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+/// `BusyWorkers` from mod_status on the sync listener.
+fn busy_workers(port: u16) -> Option<u32> {
+    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(
         stream,
-        "GET /__hjob_sync/{marker} HTTP/1.0\r\nHost: localhost\r\n\r\n"
-    )?;
-    let mut sink = Vec::new();
-    stream.read_to_end(&mut sink)?;
-    Ok(())
+        "GET /server-status?auto HTTP/1.0\r\nHost: localhost\r\n\r\n"
+    )
+    .ok()?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).ok()?;
+    answer
+        .lines()
+        .find_map(|l| l.strip_prefix("BusyWorkers:"))
+        .and_then(|n| n.trim().parse().ok())
 }
 
 /// Tab-separated fields of the `hjob` log format (see [`preamble`]).
-fn parse_log(text: &str) -> Vec<ProxyRequest> {
+pub fn parse_log(text: &str) -> Vec<ProxyRequest> {
     let opt = |s: &str| (s != "-" && !s.is_empty()).then(|| s.to_string());
     text.lines()
         .filter_map(|line| {
             let f: Vec<&str> = line.split('\t').collect();
-            if f.len() < 11 || f[0] == "sync" {
+            if f.len() < 15 || f[0] == "sync" {
                 return None;
             }
+            let logged_query = opt(f[3].trim_start_matches('?'));
+            // Field 14 is "-" unless the identity hook ran; then it holds
+            // "?" + the client's query and field 3 the forwarded one.
+            let (query, forwarded_query) = match f[14] {
+                "-" | "" => (logged_query, None),
+                client => (
+                    opt(client.trim_start_matches('?')),
+                    if f[13] == "1" { None } else { logged_query },
+                ),
+            };
             Some(ProxyRequest {
                 frontend: f[0].to_string(),
                 method: f[1].to_string(),
                 path: f[2].to_string(),
-                query: opt(f[3].trim_start_matches('?')),
+                query,
+                forwarded_query,
                 status: f[4].parse().unwrap_or(0),
                 user: opt(f[5]),
                 principal: opt(f[6]),
@@ -212,6 +260,9 @@ fn parse_log(text: &str) -> Vec<ProxyRequest> {
                 basic: f[8] == "1",
                 cookie: f[9] == "1",
                 location: opt(f[10]),
+                effective_user: opt(f[11]),
+                do_as: opt(f[12]),
+                do_as_denied: f[13] == "1",
             })
         })
         .collect()
@@ -229,10 +280,13 @@ fn preamble(dir: &Path, sync_port: u16) -> String {
         ("authz_user_module", "mod_authz_user.so"),
         ("auth_basic_module", "mod_auth_basic.so"),
         ("auth_gssapi_module", "mod_auth_gssapi.so"),
+        // Before mod_proxy: the identity hook runs before proxy's fixup.
+        ("lua_module", "mod_lua.so"),
         ("proxy_module", "mod_proxy.so"),
         ("proxy_http_module", "mod_proxy_http.so"),
         ("headers_module", "mod_headers.so"),
         ("setenvif_module", "mod_setenvif.so"),
+        ("status_module", "mod_status.so"),
         ("session_module", "mod_session.so"),
         ("session_cookie_module", "mod_session_cookie.so"),
         ("socache_shmcb_module", "mod_socache_shmcb.so"),
@@ -263,13 +317,16 @@ fn preamble(dir: &Path, sync_port: u16) -> String {
          SetEnvIf Authorization \"^Negotiate \" hjob_negotiate=1\n\
          SetEnvIf Authorization \"^Basic \" hjob_basic=1\n\
          SetEnvIf Cookie \"(^|;[ ]*){cookie}=\" hjob_cookie=1\n\
-         LogFormat \"%{{hjob_frontend}}e\\t%m\\t%U\\t%q\\t%>s\\t%u\\t%{{GSS_NAME}}e\\t%{{hjob_negotiate}}e\\t%{{hjob_basic}}e\\t%{{hjob_cookie}}e\\t%{{Location}}o\" hjob\n\
+         LogFormat \"%{{hjob_frontend}}e\\t%m\\t%U\\t%q\\t%>s\\t%u\\t%{{GSS_NAME}}e\\t%{{hjob_negotiate}}e\\t%{{hjob_basic}}e\\t%{{hjob_cookie}}e\\t%{{Location}}o\\t%{{hjob_effective}}e\\t%{{hjob_doas}}e\\t%{{hjob_doas_denied}}e\\t%{{hjob_client_query}}e\" hjob\n\
          CustomLog \"{d}/access.log\" hjob\n\
          Listen 127.0.0.1:{sync_port}\n\
          <VirtualHost 127.0.0.1:{sync_port}>\n\
          \x20   SetEnvIf Request_URI \"^\" hjob_frontend=sync\n\
          \x20   <Location />\n\
          \x20       Require all granted\n\
+         \x20   </Location>\n\
+         \x20   <Location /server-status>\n\
+         \x20       SetHandler server-status\n\
          \x20   </Location>\n\
          </VirtualHost>\n",
         cookie = SESSION_COOKIE.replace('.', "\\.")
@@ -491,6 +548,7 @@ fn gssapi_vhost(dir: &Path, name: &str, backend: &str, port: u16, sessions: bool
          \x20       GssapiBasicAuth Off\n\
          {session}\
          \x20       Require valid-user\n\
+         \x20       LuaHookFixups \"{d}/identity.lua\" assert_identity\n\
          \x20   </Location>\n\
          \x20   RequestHeader unset Authorization\n\
          \x20   RequestHeader set X-Remote-User \"%{{REMOTE_USER}}s\"\n\
@@ -629,7 +687,7 @@ fn knox_vhost(dir: &Path, port: u16, cluster: &ClusterUrls, cert: &Path, key: &P
     format!(
         "Listen 127.0.0.1:{port}\n\
          <VirtualHost 127.0.0.1:{port}>\n\
-         \x20   SetEnvIf Request_URI \"^\" hjob_frontend=knox\n\
+         \x20   SetEnvIf Request_URI \"^\" hjob_frontend=knox hjob_doas_mode=strip\n\
          \x20   SSLEngine on\n\
          \x20   SSLCertificateFile \"{cert}\"\n\
          \x20   SSLCertificateKeyFile \"{key}\"\n\
@@ -639,6 +697,7 @@ fn knox_vhost(dir: &Path, port: u16, cluster: &ClusterUrls, cert: &Path, key: &P
          \x20       AuthBasicProvider file\n\
          \x20       AuthUserFile \"{d}/htpasswd\"\n\
          \x20       Require valid-user\n\
+         \x20       LuaHookFixups \"{d}/identity.lua\" assert_identity\n\
          \x20   </Location>\n\
          \x20   RequestHeader unset Authorization\n\
          \x20   RequestHeader set X-Remote-User \"%{{REMOTE_USER}}s\"\n\

@@ -12,6 +12,7 @@
 #![allow(dead_code)]
 
 pub mod curl;
+pub mod gate;
 pub mod httpd;
 pub mod kdc;
 pub mod process;
@@ -19,7 +20,10 @@ pub mod secrets;
 pub mod tls;
 
 #[allow(unused_imports)]
-pub use httpd::{GssapiProxy, KNOX_TOPOLOGY, KNOX_USER, KnoxGateway, ProxyRequest, SESSION_COOKIE};
+pub use httpd::{
+    GssapiProxy, KNOX_TOPOLOGY, KNOX_USER, KnoxGateway, PROXY_USER_RULES, ProxyRequest,
+    SESSION_COOKIE,
+};
 pub use kdc::{Kdc, REALM};
 #[allow(unused_imports)]
 pub use secrets::{assert_no_secrets, assert_no_secrets_in_dir, files_under};
@@ -72,6 +76,7 @@ pub fn check_prerequisites() -> Result<(), String> {
         "mod_proxy_http.so",
         "mod_session_cookie.so",
         "mod_ssl.so",
+        "mod_lua.so",
     ] {
         if !std::path::Path::new(httpd::MODULE_DIR)
             .join(module)

@@ -66,6 +66,16 @@ pub fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
 /// of `exclude` (the keytabs and ccaches that legitimately hold secrets).
 /// The message names the file.
 pub fn assert_no_secrets_in_dir(dir: &Path, secrets: &[&str], exclude: &[&Path]) {
+    let found = find_secrets_in_dir(dir, secrets, exclude);
+    assert!(
+        found.is_empty(),
+        "secrets found in files: {}",
+        found.join("; ")
+    );
+}
+
+/// The leaks `assert_no_secrets_in_dir` would report.
+pub fn find_secrets_in_dir(dir: &Path, secrets: &[&str], exclude: &[&Path]) -> Vec<String> {
     let mut found = Vec::new();
     for (path, content) in files_under(dir) {
         if exclude.iter().any(|e| path.starts_with(e)) {
@@ -75,11 +85,7 @@ pub fn assert_no_secrets_in_dir(dir: &Path, secrets: &[&str], exclude: &[&Path])
             found.push(format!("{}: {leak}", path.display()));
         }
     }
-    assert!(
-        found.is_empty(),
-        "secrets found in files: {}",
-        found.join("; ")
-    );
+    found
 }
 
 /// Text that only appears where a Negotiate token leaked (SPNEGO and raw
