@@ -108,6 +108,14 @@ fn encode_path(path: &str) -> String {
         .join("/")
 }
 
+/// The user an HDFS permission error names (`Permission denied: user=ci,
+/// access=WRITE, ...`): who the NameNode took the request to be from.
+fn authenticated_as(message: &str) -> Option<&str> {
+    let rest = &message[message.find("user=")? + "user=".len()..];
+    let end = rest.find([',', ' ']).unwrap_or(rest.len());
+    Some(&rest[..end]).filter(|u| !u.is_empty())
+}
+
 impl WebHdfsClient {
     /// A client for the WebHDFS/HttpFS base URL (ending in `/webhdfs/v1`).
     pub fn new(
@@ -175,10 +183,18 @@ impl WebHdfsClient {
                     "AccessControlException" | "SecurityException" => {
                         let home = format!("/user/{}", self.user);
                         let message = format!("HDFS refused {path} to user {:?}: {}", self.user, remote.message);
-                        let hint = format!(
-                            "hjob stages under {home}/.hjob: check that {home} exists and belongs to {:?} (an HDFS admin creates it), or set HJOB_USER to your Hadoop user",
-                            self.user
-                        );
+                        let hint = match authenticated_as(&remote.message) {
+                            // Kerberos or a gateway decided who is asking,
+                            // and it is not hjob's user.
+                            Some(who) if who != self.user => format!(
+                                "the cluster knows you as {who:?} (your Kerberos principal or gateway login), but hjob runs jobs as {:?}: set HJOB_USER={who} (or `user` in the config), or pass --do-as {:?} if {who:?} may act for that user",
+                                self.user, self.user
+                            ),
+                            _ => format!(
+                                "hjob stages under {home}/.hjob: check that {home} exists and belongs to {:?} (an HDFS admin creates it), or set HJOB_USER to your Hadoop user",
+                                self.user
+                            ),
+                        };
                         return anyhow::Error::new(remote).context(HjobError::usage_hint(message, hint));
                     }
                     // A proxy user (--do-as) the cluster does not allow:
@@ -680,6 +696,21 @@ fn file_chunks(
 
 #[cfg(test)]
 mod tests {
+    use super::authenticated_as;
+
+    #[test]
+    fn permission_errors_name_who_the_namenode_took_the_request_from() {
+        let real =
+            "Permission denied: user=ci, access=WRITE, inode=\"/user\":hdfs:supergroup:drwxr-xr-x";
+        assert_eq!(authenticated_as(real), Some("ci"));
+        assert_eq!(
+            authenticated_as("Permission denied: user=alice access=READ"),
+            Some("alice")
+        );
+        assert_eq!(authenticated_as("no user here"), None);
+        assert_eq!(authenticated_as("user=, oops"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -349,9 +349,23 @@ fn keytab_run() {
     std::fs::write(home.path().join(".config/hjob/config.toml"), config).unwrap();
     let mut command = home.command(&["run", "shell", "--", "echo", "ok"]);
     kdc.apply_env(&mut command, &user_cache);
+    command.env_remove("HJOB_USER");
     let out = home.run(command);
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     assert!(!user_cache.exists());
+
+    // A user that is not the principal: the cluster knows hjob as `ci`,
+    // and the error says so instead of blaming the home directory.
+    let mut command = home.command(&["run", "shell", "--", "echo", "ok"]);
+    kdc.apply_env(&mut command, &user_cache);
+    let out = home.run(command);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    assert!(
+        stderr.contains("the cluster knows you as \"ci\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--do-as"), "{stderr}");
     home.assert_no_secrets(&kerberos_secrets(&kdc, &[]));
 }
 
@@ -423,6 +437,14 @@ fn knox_config(knox: &KnoxGateway, extra: &str) -> String {
     )
 }
 
+/// hjob as the gateway's user: Knox asserts its login as the identity to
+/// the cluster (as real Knox does), so jobs stage under that user's home.
+fn knox_command(home: &Home, args: &[&str]) -> Command {
+    let mut command = home.command(args);
+    command.env("HJOB_USER", crate::servers::KNOX_USER);
+    command
+}
+
 fn credentials_file(home: &Home, knox: &KnoxGateway) -> PathBuf {
     knox.write_credentials_file(&home.path().join("knox.cred"))
         .unwrap()
@@ -446,15 +468,18 @@ fn knox_runs() {
     let jar = home.path().join("job.jar");
     std::fs::write(&jar, b"PK\x03\x04 not really a jar").unwrap();
 
-    let out = home.run(home.command(&[
-        "run",
-        "shell",
-        "--file",
-        jar.to_str().unwrap(),
-        "--",
-        "echo",
-        "ok",
-    ]));
+    let out = home.run(knox_command(
+        &home,
+        &[
+            "run",
+            "shell",
+            "--file",
+            jar.to_str().unwrap(),
+            "--",
+            "echo",
+            "ok",
+        ],
+    ));
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -503,7 +528,7 @@ fn knox_wrong_password() {
     std::fs::write(home.path().join(".config/hjob/config.toml"), config).unwrap();
     sandbox.clear_requests();
 
-    let out = home.run(home.command(&["run", "shell", "--", "echo", "ok"]));
+    let out = home.run(knox_command(&home, &["run", "shell", "--", "echo", "ok"]));
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
     assert!(
@@ -536,7 +561,7 @@ fn knox_without_ca() {
     std::fs::write(home.path().join(".config/hjob/config.toml"), config).unwrap();
     sandbox.clear_requests();
 
-    let out = home.run(home.command(&["run", "shell", "--", "echo", "ok"]));
+    let out = home.run(knox_command(&home, &["run", "shell", "--", "echo", "ok"]));
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
     assert!(
@@ -570,7 +595,7 @@ fn knox_without_ca() {
         ),
     );
     std::fs::write(home.path().join(".config/hjob/config.toml"), config).unwrap();
-    let out = home.run(home.command(&["run", "shell", "--", "echo", "ok"]));
+    let out = home.run(knox_command(&home, &["run", "shell", "--", "echo", "ok"]));
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     home.assert_no_secrets(&knox.secrets());
 }
@@ -590,7 +615,7 @@ fn knox_open_file() {
         ),
     );
     std::fs::write(home.path().join(".config/hjob/config.toml"), config).unwrap();
-    let out = home.run(home.command(&["run", "shell", "--", "echo", "ok"]));
+    let out = home.run(knox_command(&home, &["run", "shell", "--", "echo", "ok"]));
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
     assert!(stderr.contains("readable by others (mode 640)"), "{stderr}");
@@ -618,13 +643,13 @@ fn knox_netrc() {
     )
     .unwrap();
     std::fs::set_permissions(&netrc, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let out = home.run(home.command(&["run", "shell", "--", "echo", "ok"]));
+    let out = home.run(knox_command(&home, &["run", "shell", "--", "echo", "ok"]));
     assert_eq!(out.status.code(), Some(0), "{}", describe(&out));
     assert!(knox.requests().iter().any(|r| r.basic));
 
     // Without it: exit 2 naming both ways to give credentials.
     std::fs::remove_file(&netrc).unwrap();
-    let out = home.run(home.command(&["run", "shell", "--", "echo", "ok"]));
+    let out = home.run(knox_command(&home, &["run", "shell", "--", "echo", "ok"]));
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
     assert!(

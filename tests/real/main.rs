@@ -8,6 +8,7 @@
 //! a missing rig is a failure.
 
 mod fidelity;
+mod kerberos;
 mod oozie;
 mod rig;
 mod staging;
@@ -39,6 +40,7 @@ fn main() {
         yarn::TESTS,
         fidelity::TESTS,
         oozie::TESTS,
+        kerberos::TESTS,
     ]
     .concat();
 

@@ -26,6 +26,23 @@ pub struct Rig {
     /// Real Oozie on the rig (absent in a rig.json from before Oozie).
     #[serde(default)]
     pub oozie_url: Option<String>,
+    /// The same Oozie behind its own Kerberos authentication, with the
+    /// rig's KDC (null when no MIT KDC is installed).
+    #[serde(default)]
+    pub kerberos: Option<RigKerberos>,
+}
+
+/// The rig's Kerberos side (`rig.json` `kerberos`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RigKerberos {
+    /// Oozie with `AuthFilter` on Kerberos (host `localhost`).
+    pub oozie_url: String,
+    pub krb5_conf: PathBuf,
+    /// The rig user's principal, and its keytab.
+    pub principal: String,
+    pub keytab: PathBuf,
+    /// `GET`: `{"requests": n, "negotiate": n, "cookie": n}` seen so far.
+    pub counts_url: String,
 }
 
 impl Rig {
