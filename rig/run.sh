@@ -18,6 +18,8 @@
 # Kerberos authentication on a second port (rig.json `kerberos`). Every
 # failure names its step.
 set -euo pipefail
+# The KDC's tools live in /usr/sbin, which a non-login PATH may lack.
+PATH="$PATH:/usr/sbin:/sbin"
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
