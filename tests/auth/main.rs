@@ -24,7 +24,7 @@ fn main() {
     let args = Arguments::from_args();
     let tests: Vec<Test> = [smoke::TESTS, hjob::TESTS].concat();
     // Hadoop's own SPNEGO filter runs on the rig's class path (Java, Maven).
-    let gate_tests: Vec<Test> = hadoop_auth::TESTS.to_vec();
+    let gate_tests: Vec<Test> = [hadoop_auth::TESTS, hjob::GATE_TESTS].concat();
 
     let in_ci = std::env::var_os("CI").is_some();
     let runnable = match servers::check_prerequisites() {
