@@ -55,6 +55,10 @@ pub const TESTS: &[Test] = &[
         "hjob::netrc_answers_a_basic_challenge_when_no_file_is_configured",
         knox_netrc,
     ),
+    (
+        "hjob::do_as_through_kerberos_runs_as_the_user_and_a_denied_one_exits_2",
+        do_as_through_kerberos,
+    ),
 ];
 
 /// Tests behind Hadoop's own SPNEGO filter (they need the rig's class path).
@@ -566,4 +570,68 @@ fn hadoop_auth_gates() {
     );
     assert_eq!(gates.oozie.users_seen(), vec!["alice".to_string()]);
     world.assert_no_secrets(&[&out]);
+}
+
+fn do_as_through_kerberos() {
+    let world = AuthWorld::kerberized();
+    let proxy = world.proxy();
+    // svc may act for alice (the proxy's proxy-user rules).
+    let svc = world.kinit("svc");
+    let mut command = world.hjob(&svc);
+    command.env("HJOB_USER", "svc");
+    let allowed = run(
+        &mut command,
+        &["--do-as", "alice", "run", "shell", "--", "echo", "ok"],
+    );
+    assert_eq!(
+        allowed.status.code(),
+        Some(0),
+        "{}\n{}",
+        describe(&allowed),
+        proxy.error_log()
+    );
+    let requests = proxy.requests();
+    assert!(
+        requests
+            .iter()
+            .filter(|r| r.status < 400 && r.frontend != "resourcemanager")
+            .all(|r| r.principal.as_deref() == Some("svc@HJOB.TEST")
+                && r.effective_user.as_deref() == Some("alice")),
+        "authenticated as svc, acting for alice: {requests:?}"
+    );
+    assert!(
+        requests.iter().any(|r| r.frontend == "oozie"
+            && r.method == "POST"
+            && r.query.as_deref().unwrap_or("").contains("doAs=alice")),
+        "Oozie got doAs: {requests:?}"
+    );
+    assert!(
+        world
+            .sandbox
+            .requests(Service::Oozie)
+            .iter()
+            .any(|r| r.method == "POST"),
+        "the job was submitted"
+    );
+
+    // alice may act for nobody: exit 2, nothing submitted.
+    world.sandbox.clear_requests();
+    let alice = world.kinit("alice");
+    let denied = run(
+        &mut world.hjob(&alice),
+        &["--do-as", "bob", "run", "shell", "--", "echo", "no"],
+    );
+    let stderr = text(&denied.stderr);
+    assert_eq!(denied.status.code(), Some(2), "{}", describe(&denied));
+    assert!(stderr.contains("proxy user"), "{stderr}");
+    assert!(stderr.contains("proxy-user rules"), "{stderr}");
+    assert!(
+        world
+            .sandbox
+            .requests(Service::Oozie)
+            .iter()
+            .all(|r| r.method != "POST"),
+        "nothing was submitted"
+    );
+    world.assert_no_secrets(&[&allowed, &denied]);
 }
