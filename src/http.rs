@@ -55,8 +55,10 @@ impl fmt::Display for Secret {
     }
 }
 
-/// How requests to one service authenticate. Hadoop's pseudo auth
-/// (`user.name`) is a query parameter each client adds itself.
+/// The credentials a client always sends (the state service's admin
+/// token). Hadoop's pseudo auth (`user.name`, `doAs`) is a query parameter
+/// each client adds ([`crate::auth::identity`]); Kerberos and Knox
+/// credentials are bound to origins in [`crate::auth`] and added when sending.
 #[derive(Debug, Clone, Default)]
 pub enum Auth {
     /// No credentials.
@@ -64,8 +66,6 @@ pub enum Auth {
     None,
     /// `Authorization: Bearer <token>` (the state service's admin API).
     Bearer(Secret),
-    /// `Authorization: Basic` (Knox).
-    Basic { user: String, password: Secret },
 }
 
 /// Query parameters whose values are secrets.
@@ -300,12 +300,11 @@ impl Http {
     /// uploads; the connect timeout still applies).
     pub fn request_without_timeout(&self, method: Method, url: &str) -> RequestBuilder {
         let builder = self.client_for(url).request(method, url);
-        // Bearer and Basic given here are the state service's own; Knox
-        // credentials are added per origin when sending.
+        // The admin token is the state service's own; Kerberos and Knox
+        // credentials are added per origin when sending ([`Http::exchange`]).
         match &self.auth {
             Auth::None => builder,
             Auth::Bearer(token) => builder.bearer_auth(token.expose()),
-            Auth::Basic { user, password } => builder.basic_auth(user, Some(password.expose())),
         }
     }
 
