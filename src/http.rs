@@ -354,18 +354,9 @@ impl Http {
         let mut negotiate =
             store.wants_negotiate(&origin) && store.cookie_header(&origin).is_none();
         loop {
-            let mut builder = build();
-            if let Some(cookie) = store.cookie_header(&origin) {
-                builder = builder.header(COOKIE, cookie);
-            }
-            if let Some(credentials) = &basic {
-                builder =
-                    builder.basic_auth(&credentials.user, Some(credentials.password.expose()));
-            }
-            if negotiate {
-                let token = self.negotiate_token(url, &origin).await?;
-                builder = builder.header(AUTHORIZATION, format!("Negotiate {}", token.expose()));
-            }
+            let builder = self
+                .authorize(build(), url, &origin, basic.as_ref(), negotiate)
+                .await?;
             let response = builder.send().await.map_err(Failure::Transport)?;
             if from_netrc
                 && response.status() != StatusCode::UNAUTHORIZED
@@ -425,18 +416,10 @@ impl Http {
         };
         let store = auth::store();
         let basic = store.basic_for(&origin).map_err(Failure::Refused)?;
-        let cookie = store.cookie_header(&origin);
-        let negotiate = store.wants_negotiate(&origin) && cookie.is_none();
-        if let Some(cookie) = cookie {
-            builder = builder.header(COOKIE, cookie);
-        }
-        if let Some(credentials) = &basic {
-            builder = builder.basic_auth(&credentials.user, Some(credentials.password.expose()));
-        }
-        if negotiate {
-            let token = self.negotiate_token(url, &origin).await?;
-            builder = builder.header(AUTHORIZATION, format!("Negotiate {}", token.expose()));
-        }
+        let negotiate = store.wants_negotiate(&origin) && store.cookie_header(&origin).is_none();
+        builder = self
+            .authorize(builder, url, &origin, basic.as_ref(), negotiate)
+            .await?;
         let response = builder.send().await.map_err(Failure::Transport)?;
         if negotiate || basic.is_some() {
             store.remember_cookies(&origin, response.headers());
@@ -455,6 +438,29 @@ impl Http {
             }
         }
         Ok(response)
+    }
+
+    /// Adds what the origin gets: its cookies, its Basic credentials, and a
+    /// fresh Kerberos token when `negotiate`.
+    async fn authorize(
+        &self,
+        mut builder: RequestBuilder,
+        url: &str,
+        origin: &Origin,
+        basic: Option<&BasicCredentials>,
+        negotiate: bool,
+    ) -> Result<RequestBuilder, Failure> {
+        if let Some(cookie) = auth::store().cookie_header(origin) {
+            builder = builder.header(COOKIE, cookie);
+        }
+        if let Some(credentials) = basic {
+            builder = builder.basic_auth(&credentials.user, Some(credentials.password.expose()));
+        }
+        if negotiate {
+            let token = self.negotiate_token(url, origin).await?;
+            builder = builder.header(AUTHORIZATION, format!("Negotiate {}", token.expose()));
+        }
+        Ok(builder)
     }
 
     /// A Kerberos token for the origin's host, from the run's credentials.
