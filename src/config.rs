@@ -117,12 +117,40 @@ pub struct ClusterOverride {
     pub hive2_jdbc_url: Option<String>,
 }
 
+/// `state_url`: one URL, or a list of state servers (a replicated state
+/// service) tried in order. Held as one comma-separated string, the form
+/// `HJOB_STATE_URL` and `--state-url` take; see [`state_urls`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum StateUrls {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl StateUrls {
+    fn joined(self) -> String {
+        match self {
+            StateUrls::One(url) => url,
+            StateUrls::Many(urls) => urls.join(","),
+        }
+    }
+}
+
+/// The state servers named by a `state_url` value (comma-separated).
+pub fn state_urls(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(|u| u.trim().trim_end_matches('/').to_owned())
+        .filter(|u| !u.is_empty())
+        .collect()
+}
+
 /// What one config file may contain. Every field is optional; unknown keys
 /// are errors, so a typo never silently does nothing.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
-    state_url: Option<String>,
+    state_url: Option<StateUrls>,
     user: Option<String>,
     admin_token_file: Option<PathBuf>,
     templates_dir: Option<PathBuf>,
@@ -369,7 +397,11 @@ fn set<T>(slot: &mut Option<Sourced<T>>, value: Option<T>, source: &Source) {
 
 impl Merged {
     fn apply(&mut self, file: ConfigFile, source: &Source) {
-        set(&mut self.state_url, file.state_url, source);
+        set(
+            &mut self.state_url,
+            file.state_url.map(StateUrls::joined),
+            source,
+        );
         set(&mut self.user, file.user, source);
         set(&mut self.admin_token_file, file.admin_token_file, source);
         set(&mut self.templates_dir, file.templates_dir, source);
@@ -454,7 +486,13 @@ impl Merged {
         ));
 
         if let Some(url) = &self.state_url {
-            validate_url(&url.value, "state_url", &url.source)?;
+            let urls = state_urls(&url.value);
+            if urls.is_empty() {
+                validate_url(&url.value, "state_url", &url.source)?;
+            }
+            for one in urls {
+                validate_url(&one, "state_url", &url.source)?;
+            }
         }
         let user = match self.user {
             Some(user) => user,
@@ -500,7 +538,11 @@ impl Merged {
         match &self.state_url {
             Some(url) => front.push((
                 "state_url".into(),
-                crate::http::redact_url(&url.value),
+                state_urls(&url.value)
+                    .iter()
+                    .map(|u| crate::http::redact_url(u))
+                    .collect::<Vec<_>>()
+                    .join(","),
                 url.source.clone(),
             )),
             None => front.push(("state_url".into(), "(not set)".into(), Source::Default)),
@@ -867,5 +909,24 @@ mod tests {
         let env = Env::from_pairs([("HJOB_CONFIG", "/nonexistent/hjob.toml")]);
         let err = load(&env, &FlagOverrides::default()).unwrap_err();
         assert!(err.to_string().contains("/nonexistent/hjob.toml"));
+    }
+    #[test]
+    fn state_url_may_be_a_list_of_servers() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = write(
+            dir.path(),
+            "c.toml",
+            "state_url = [\"http://a:1\", \"http://b:2/\"]\n",
+        );
+        let env = Env::from_pairs([("HJOB_CONFIG", cfg.to_str().unwrap())]);
+        let settings = load(&env, &FlagOverrides::default()).unwrap();
+        let value = &settings.state_url.as_ref().unwrap().value;
+        assert_eq!(state_urls(value), ["http://a:1", "http://b:2"]);
+        let env = Env::from_pairs([("HJOB_STATE_URL", "http://a:1, http://b:2")]);
+        let settings = load(&env, &FlagOverrides::default()).unwrap();
+        assert_eq!(state_urls(&settings.state_url.unwrap().value).len(), 2);
+        let env = Env::from_pairs([("HJOB_STATE_URL", "http://a:1,ftp://b")]);
+        let err = load(&env, &FlagOverrides::default()).unwrap_err();
+        assert!(err.to_string().contains("ftp://b"), "{err}");
     }
 }

@@ -609,9 +609,10 @@ impl WriteRefused {
             | zk::Error::SessionExpired
             | zk::Error::ClientClosed
             | zk::Error::NoHosts => WriteRefused::Unavailable(format!("ZooKeeper: {what}: {e}")),
-            zk::Error::NoAuth => WriteRefused::Failed(format!(
+            zk::Error::NoAuth => WriteRefused::Failed(
                 "ZooKeeper refused the write (not authorised by the znode's ACL); start the server with the --zk-auth-file identity that created it"
-            )),
+                .into(),
+            ),
             e => WriteRefused::Failed(format!("ZooKeeper: {what}: {e}")),
         }
     }
