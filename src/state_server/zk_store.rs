@@ -754,6 +754,13 @@ async fn create_layout(
     }
     match client.mkdir(&url.path, &persistent).await {
         Ok(()) | Err(zk::Error::NodeExists) => {}
+        Err(zk::Error::NoAuth) => {
+            return Err(HjobError::usage_hint(
+                format!("{url}: ZooKeeper refused to create {} (not authorised by the ACL of a parent znode)", url.path),
+                "give the identity that owns it with --zk-auth-file, or pick a PATH outside it",
+            )
+            .into());
+        }
         Err(e) => return Err(zk_error(url, &format!("creating {}", url.path), e)),
     }
     let sequential = zk::CreateMode::PersistentSequential.with_acls(acls);

@@ -591,7 +591,24 @@ fn an_auth_file_locks_the_znodes_and_migrate_copies_a_file_store(cp: &str) {
             .unwrap_err();
         assert_eq!(refused, zookeeper_client::Error::NoAuth);
     });
+    // Without the identity, no server may create a store under a secured
+    // parent, and the error says why.
+    let seed_file = dir.join("other-seed.json");
+    std::fs::write(&seed_file, seed().to_string()).unwrap();
+    let out = hjob(home.path())
+        .args(["state-server", "--listen", "127.0.0.1:0", "--store"])
+        .arg(zk.store("hjob/other"))
+        .arg("--init")
+        .arg(&seed_file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("not authorised by the ACL"),
+        "{}",
+        text(&out.stderr)
+    );
     // Without the file the server says the znodes are open.
-    let open = StateServer::start(dir, &zk.store("hjob/open"), &seed(), &[]);
+    let open = StateServer::start(dir, &zk.store("open/hjob"), &seed(), &[]);
     assert!(open.log.lock().unwrap().contains("znodes are created open"));
 }
