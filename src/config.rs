@@ -120,11 +120,38 @@ pub struct ClusterOverride {
 /// `state_url`: one URL, or a list of state servers (a replicated state
 /// service) tried in order. Held as one comma-separated string, the form
 /// `HJOB_STATE_URL` and `--state-url` take; see [`state_urls`].
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 enum StateUrls {
     One(String),
     Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for StateUrls {
+    // By hand, not `untagged`: serde's errors then say what was wrong
+    // ("invalid type: integer `1`, expected a string").
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StateUrls;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a URL string or a list of URL strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<StateUrls, E> {
+                Ok(StateUrls::One(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<StateUrls, A::Error> {
+                let mut urls = Vec::new();
+                while let Some(url) = seq.next_element::<String>()? {
+                    urls.push(url);
+                }
+                Ok(StateUrls::Many(urls))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 impl StateUrls {
