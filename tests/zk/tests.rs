@@ -112,9 +112,9 @@ fn a_write_through_one_server_is_served_by_the_other(cp: &str) {
     }
     latencies.sort();
     println!(
-        "A->B visibility after the write is acknowledged, 20 writes: median {:?}, max {:?} (polled every 5 ms)",
-        latencies[latencies.len() / 2],
-        latencies[latencies.len() - 1]
+        "BAR visibility_median_ms={:.1} visibility_max_ms={:.1} writes=20 (A acknowledged -> B serves; polled every 5 ms)",
+        latencies[latencies.len() / 2].as_secs_f64() * 1000.0,
+        latencies[latencies.len() - 1].as_secs_f64() * 1000.0
     );
     // The audit is shared: B lists A's writes, each version once.
     assert_audit_exact(&b, 21);
@@ -164,8 +164,8 @@ fn fifty_concurrent_admins_through_both_servers_lose_nothing(cp: &str) {
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
     println!(
-        "50 concurrent admins through two servers: done in {:?}",
-        started.elapsed()
+        "BAR admins=50 through_servers=2 seconds={:.1}",
+        started.elapsed().as_secs_f64()
     );
     wait_for(
         "both servers at version 51",
@@ -313,7 +313,9 @@ fn killing_the_zookeeper_leader_under_writers_loses_no_acknowledged_write(cp: &s
             .unwrap_or_default()
     };
     println!(
-        "writes resumed after the leader kill in {resumed:?} (longest pause between acknowledgements {longest_gap:?}); {} writes by {writers} writers, new leader zk{}",
+        "BAR resume_after_leader_kill_ms={:.0} longest_ack_pause_ms={:.0} writes={} writers={writers} new_leader=zk{}",
+        resumed.unwrap_or_default().as_secs_f64() * 1000.0,
+        longest_gap.as_secs_f64() * 1000.0,
         acks.len(),
         zk.leader() + 1
     );
@@ -337,7 +339,9 @@ fn killing_the_zookeeper_leader_under_writers_loses_no_acknowledged_write(cp: &s
         "two writes acknowledged with one version"
     );
     assert_audit_exact(&a, last);
-    println!("0 acknowledged writes lost; audit: versions 1..={last}, each exactly once");
+    println!(
+        "BAR lost_acknowledged_writes=0 audit_versions=1..={last} audit_gaps=0 audit_duplicates=0"
+    );
 }
 
 /// A sandbox and a hermetic hjob home that reads the state from `urls`.
