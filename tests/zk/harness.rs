@@ -233,6 +233,16 @@ impl Ensemble {
         }
     }
 
+    /// Starts every killed server again (same data) and waits for a quorum.
+    pub fn restart_killed(&mut self) {
+        for i in 0..3 {
+            if self.servers[i].child.is_none() {
+                self.start_server(i);
+            }
+        }
+        self.wait_for_quorum(Duration::from_secs(90));
+    }
+
     /// `kill -9` of every server.
     pub fn kill_all(&mut self) {
         for i in 0..3 {

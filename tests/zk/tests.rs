@@ -478,6 +478,19 @@ fn jobs_run_through_a_killed_state_server_and_fail_closed_after_max_stale(cp: &s
         "ZooKeeper down: reads served for ~8 s (a run {within:?} after the loss submitted: {}), then exit 4",
         after > before
     );
+
+    // ZooKeeper back (the session expired meanwhile): B makes a new
+    // session, serves and takes writes again, and runs go on.
+    zk.restart_killed();
+    let back = wait_for("B to have a session again", Duration::from_secs(60), || {
+        b.healthz().body.trim() == "ok"
+    });
+    println!("B back {back:?} after the ensemble's quorum");
+    let doc = b.document();
+    let put = b.put(&doc, doc["version"].as_u64().unwrap());
+    assert_eq!(put.status, 200, "{}", put.body);
+    let out = runner.run(&both, &["run", "shell", "--", "true"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
 fn the_kill_switch_thrown_through_one_server_stops_a_run_reading_the_other(cp: &str) {
