@@ -518,6 +518,24 @@ fn the_kill_switch_thrown_through_one_server_stops_a_run_reading_the_other(cp: &
         text(&out.stderr)
     );
     assert_eq!(runner.submissions(), before, "nothing submitted");
+
+    // --audit-retention keeps the newest entries.
+    let c = StateServer::start(
+        zk.dir.path(),
+        &zk.store("hjob/retention"),
+        &seed,
+        &["--audit-retention", "3"],
+    );
+    for _ in 0..6 {
+        let doc = c.document();
+        assert_eq!(c.put(&doc, doc["version"].as_u64().unwrap()).status, 200);
+    }
+    let versions: Vec<u64> = c
+        .audit()
+        .iter()
+        .map(|e| e["version"].as_u64().unwrap())
+        .collect();
+    assert_eq!(versions, [7, 6, 5]);
 }
 
 fn an_auth_file_locks_the_znodes_and_migrate_copies_a_file_store(cp: &str) {
