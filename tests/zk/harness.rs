@@ -76,8 +76,28 @@ pub struct Ensemble {
 }
 
 impl Ensemble {
-    /// Starts the three servers and waits until they form a quorum.
+    /// Starts the three servers and waits until they form a quorum. The
+    /// free ports are found by binding port 0 and letting go, so another
+    /// process may take one first: a server that dies at startup gets a
+    /// second try on new ports.
     pub fn start(classpath: &str) -> Ensemble {
+        let mut attempt = 1;
+        loop {
+            match Self::try_start(classpath) {
+                Ok(ensemble) => return ensemble,
+                Err(why) if attempt < 3 => {
+                    eprintln!(
+                        "ZooKeeper ensemble attempt {attempt} failed, retrying on new ports: {}",
+                        why.lines().next().unwrap_or("")
+                    );
+                    attempt += 1;
+                }
+                Err(why) => panic!("{why}"),
+            }
+        }
+    }
+
+    fn try_start(classpath: &str) -> Result<Ensemble, String> {
         let dir = tempfile::tempdir().unwrap();
         let ports: Vec<(u16, u16, u16)> = (0..3)
             .map(|_| (free_port(), free_port(), free_port()))
@@ -121,8 +141,8 @@ impl Ensemble {
         for i in 0..3 {
             ensemble.start_server(i);
         }
-        ensemble.wait_for_quorum(Duration::from_secs(90));
-        ensemble
+        ensemble.quorum(Duration::from_secs(90))?;
+        Ok(ensemble)
     }
 
     fn start_server(&mut self, index: usize) {
@@ -175,6 +195,12 @@ impl Ensemble {
     }
 
     fn wait_for_quorum(&mut self, timeout: Duration) {
+        if let Err(why) = self.quorum(timeout) {
+            panic!("{why}");
+        }
+    }
+
+    fn quorum(&mut self, timeout: Duration) -> Result<(), String> {
         let started = Instant::now();
         loop {
             let modes: Vec<Option<String>> = (0..3)
@@ -186,7 +212,7 @@ impl Ensemble {
                     .is_some_and(|m| m == "leader" || m == "follower")
             }) && modes.iter().any(|m| m.as_deref() == Some("leader"))
             {
-                return;
+                return Ok(());
             }
             let exited = self.servers.iter_mut().any(|z| {
                 z.child
@@ -207,7 +233,9 @@ impl Ensemble {
                         )
                     })
                     .collect();
-                panic!("ZooKeeper did not form a quorum within {timeout:?}: {modes:?}\n{logs}");
+                return Err(format!(
+                    "ZooKeeper did not form a quorum within {timeout:?} (or a server exited): {modes:?}\n{logs}"
+                ));
             }
             std::thread::sleep(Duration::from_millis(200));
         }
