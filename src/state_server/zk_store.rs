@@ -195,7 +195,10 @@ fn acls(auth: bool) -> zk::Acls<'static> {
 /// The snapshot with what the writer and the staleness rule need.
 struct Current {
     snapshot: Arc<Snapshot>,
-    /// The znode version the snapshot was read at.
+    /// The znode the snapshot was read from (its creation zxid: a znode
+    /// deleted and made again, as by `migrate --force`, starts its version
+    /// at 0 again) and its version then.
+    czxid: i64,
     zk_version: i32,
 }
 
@@ -286,8 +289,8 @@ impl ZkStore {
             .map_err(|_| zk_error(&url, "connecting", "no server answered in time"))?
             .map_err(|e| zk_error(&url, "connecting", e))?;
         let open = acls(options.auth.is_some());
-        let (document, zk_version) = match client.get_data(&url.state()).await {
-            Ok((data, stat)) => (parse_document(&url, &data)?, stat.version),
+        let (document, stat) = match client.get_data(&url.state()).await {
+            Ok((data, stat)) => (parse_document(&url, &data)?, stat),
             Err(zk::Error::NoNode) => {
                 let Some(init) = options.init.clone() else {
                     return Err(HjobError::usage_hint(
@@ -302,7 +305,7 @@ impl ZkStore {
                     .get_data(&url.state())
                     .await
                     .map_err(|e| zk_error(&url, "reading the document", e))?;
-                (parse_document(&url, &data)?, stat.version)
+                (parse_document(&url, &data)?, stat)
             }
             Err(zk::Error::NoAuth) => {
                 return Err(HjobError::usage_hint(
@@ -316,7 +319,8 @@ impl ZkStore {
         let store = Arc::new(ZkStore {
             current: RwLock::new(Current {
                 snapshot: make_snapshot(document)?,
-                zk_version,
+                czxid: stat.czxid,
+                zk_version: stat.version,
             }),
             client: RwLock::new(Some(client)),
             link: Mutex::new(Link::Connected),
@@ -364,15 +368,16 @@ impl ZkStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn install(&self, document: StateDocument, zk_version: i32) -> anyhow::Result<()> {
+    fn install(&self, document: StateDocument, stat: &zk::Stat) -> anyhow::Result<()> {
         let mut current = self
             .current
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        // A late reply never replaces a newer snapshot.
-        if zk_version >= current.zk_version {
+        // A late reply never replaces a newer snapshot of the same znode.
+        if stat.czxid != current.czxid || stat.version >= current.zk_version {
             current.snapshot = make_snapshot(document)?;
-            current.zk_version = zk_version;
+            current.czxid = stat.czxid;
+            current.zk_version = stat.version;
         }
         Ok(())
     }
@@ -453,13 +458,22 @@ impl ZkStore {
         // A compare-and-set loop on the znode version: a BadVersion means
         // another server wrote between our read and our multi; read again
         // and decide on fresh data (412 only if the version really moved).
-        for _ in 0..16 {
+        for attempt in 0..16 {
+            if attempt > 0 {
+                // The server this session reads from may lag the leader:
+                // catch up before deciding again.
+                let _ = client.sync(&url.state()).await;
+            }
             let (data, stat) = client
                 .get_data(&url.state())
                 .await
                 .map_err(|e| WriteRefused::from_zk("reading the document", e, false))?;
             let current =
                 parse_document(url, &data).map_err(|e| WriteRefused::Failed(format!("{e:#}")))?;
+            if expected.is_some_and(|e| e > current.version) && attempt == 0 {
+                // The admin read a newer version elsewhere: ours lags.
+                continue;
+            }
             if expected.is_some_and(|e| e != current.version) {
                 return Ok(Replaced::Conflict {
                     current: current.version,
@@ -502,14 +516,18 @@ impl ZkStore {
             }
             match multi.commit().await {
                 Ok(results) => {
-                    let zk_version = results
+                    let mut written = results
                         .iter()
                         .find_map(|r| match r {
-                            zk::MultiWriteResult::SetData { stat } => Some(stat.version),
+                            zk::MultiWriteResult::SetData { stat } => Some(*stat),
                             _ => None,
                         })
-                        .unwrap_or(stat.version + 1);
-                    let _ = self.install(document, zk_version);
+                        .unwrap_or(stat);
+                    if written.czxid != stat.czxid || written.version <= stat.version {
+                        written = stat;
+                        written.version = stat.version + 1;
+                    }
+                    let _ = self.install(document, &written);
                     self.trim_audit(&client).await;
                     return Ok(Replaced::Applied {
                         version: new_version,
@@ -526,8 +544,8 @@ impl ZkStore {
                 }
             }
         }
-        Err(WriteRefused::Failed(
-            "too many concurrent writers: the znode kept changing; try again".into(),
+        Err(WriteRefused::Unavailable(
+            "too many concurrent writers: the document kept changing under this write".into(),
         ))
     }
 
@@ -649,7 +667,7 @@ async fn watch_loop(store: std::sync::Weak<ZkStore>) {
             Ok((data, stat, watcher)) => {
                 match parse_document(&url, &data) {
                     Ok(document) => {
-                        let _ = this.install(document, stat.version);
+                        let _ = this.install(document, &stat);
                     }
                     Err(e) => tracing::error!("ignoring a bad document in ZooKeeper: {e:#}"),
                 }
@@ -665,10 +683,15 @@ async fn watch_loop(store: std::sync::Weak<ZkStore>) {
         };
         drop(this);
         let Some(watcher) = watcher else {
-            // Wait for the session to change, then read again.
-            let state = states.changed().await;
-            if let Some(this) = store.upgrade() {
-                after_state(&this, state);
+            // Wait for the session to change (or a second, as for a
+            // deleted document), then read again.
+            tokio::select! {
+                state = states.changed() => {
+                    if let Some(this) = store.upgrade() {
+                        after_state(&this, state);
+                    }
+                }
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
