@@ -106,6 +106,13 @@ pub async fn state_server(args: StateServerArgs, ui: &Ui) -> anyhow::Result<Exit
                 .await?,
             )
         }
+        None if args.zk_auth_file.is_some() => {
+            return Err(HjobError::usage_hint(
+                "--zk-auth-file applies to a ZooKeeper store only",
+                "give --store zk://HOST:PORT[,HOST:PORT…]/PATH, or drop --zk-auth-file",
+            )
+            .into());
+        }
         None => Backend::File(std::sync::Arc::new(Store::open(ServerOptions {
             store: store_arg.clone(),
             init,
