@@ -660,6 +660,14 @@ async fn watch_loop(store: std::sync::Weak<ZkStore>) {
                 }
             },
         };
+        // A session that ended (expired while ZooKeeper was away, say)
+        // never comes back: its watch fires once and no state change
+        // follows, so look, and make a new one.
+        let state = client.state();
+        if state.is_terminated() {
+            after_state(&this, state);
+            continue;
+        }
         let url = this.options.url.clone();
         let mut states = client.state_watcher();
         let watched = client.get_and_watch_data(&url.state()).await;

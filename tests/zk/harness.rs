@@ -333,7 +333,7 @@ impl StateServer {
             .arg(&tokens)
             .args(["--zk-session-timeout", "6s"])
             .args(extra)
-            .env("RUST_LOG", "hjob=info")
+            .env("RUST_LOG", "hjob=debug,zookeeper_client=info")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
