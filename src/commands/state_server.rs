@@ -156,7 +156,23 @@ pub async fn state_server(args: StateServerArgs, ui: &Ui) -> anyhow::Result<Exit
 /// Reads `--zk-auth-file`, or warns that the znodes will be open.
 fn zk_auth(path: Option<&std::path::Path>, ui: &Ui) -> anyhow::Result<Option<ZkAuth>> {
     match path {
-        Some(path) => Ok(Some(ZkAuth::load(path)?)),
+        Some(path) => {
+            let auth = ZkAuth::load(path)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                if let Ok(meta) = std::fs::metadata(path)
+                    && meta.permissions().mode() & 0o077 != 0
+                {
+                    ui.warn(&format!(
+                        "--zk-auth-file {} can be read by other users (mode {:o}); chmod 600 it",
+                        path.display(),
+                        meta.permissions().mode() & 0o777
+                    ));
+                }
+            }
+            Ok(Some(auth))
+        }
         None => {
             ui.warn("no --zk-auth-file: the znodes are created open (world:anyone may change them); give a digest identity to protect the state");
             Ok(None)

@@ -454,7 +454,16 @@ async fn get_audit(
                 .await
                 .unwrap_or_else(|e| Err(anyhow::anyhow!("the audit read failed: {e}")))
         }
-        Backend::Zk(store) => store.audit(limit).await,
+        Backend::Zk(store) => match store.audit(limit).await {
+            Ok(entries) => Ok(entries),
+            Err(e) => {
+                return error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("the audit lives in ZooKeeper and cannot be read now: {e:#}"),
+                    None,
+                );
+            }
+        },
     };
     match entries {
         Ok(entries) => Json(json!({ "entries": entries })).into_response(),

@@ -586,9 +586,16 @@ async fn read_audit(client: &zk::Client, url: &ZkUrl, limit: usize) -> anyhow::R
         .map_err(|e| zk_error(url, "listing the audit", e))?;
     names.sort();
     names.reverse();
+    // Every read is sent before any answer is awaited (the client
+    // pipelines them on its one connection): one round trip, not N.
+    let reads: Vec<_> = names
+        .into_iter()
+        .take(limit)
+        .map(|name| client.get_data(&format!("{audit}/{name}")))
+        .collect();
     let mut entries = Vec::new();
-    for name in names.into_iter().take(limit) {
-        match client.get_data(&format!("{audit}/{name}")).await {
+    for read in futures_util::future::join_all(reads).await {
+        match read {
             Ok((data, _)) => {
                 if let Ok(v) = serde_json::from_slice::<Value>(&data) {
                     entries.push(v);
