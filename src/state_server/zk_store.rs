@@ -316,6 +316,26 @@ impl ZkStore {
             }
             Err(e) => return Err(zk_error(&url, "reading the document", e)),
         };
+        // A document made by hand (zkCli.sh) may lack its audit parent;
+        // every write creates a child there.
+        match client
+            .create(
+                &url.audit(),
+                b"",
+                &zk::CreateMode::Persistent.with_acls(open),
+            )
+            .await
+        {
+            Ok(_) | Err(zk::Error::NodeExists) => {}
+            Err(zk::Error::NoAuth) => {
+                return Err(HjobError::usage_hint(
+                    format!("{url}: the znodes' ACL does not let this server write them"),
+                    "give the state servers' identity with --zk-auth-file",
+                )
+                .into());
+            }
+            Err(e) => return Err(zk_error(&url, &format!("creating {}", url.audit()), e)),
+        }
         let store = Arc::new(ZkStore {
             current: RwLock::new(Current {
                 snapshot: make_snapshot(document)?,

@@ -651,6 +651,24 @@ fn an_auth_file_locks_the_znodes_and_migrate_copies_a_file_store(cp: &str) {
         "{}",
         text(&out.stderr)
     );
+    // A server without the identity on the secured store: refused at
+    // startup, saying which flag fixes it.
+    let out = hjob(home.path())
+        .args([
+            "state-server",
+            "--listen",
+            "127.0.0.1:0",
+            "--store",
+            &target,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("does not let this server write"),
+        "{}",
+        text(&out.stderr)
+    );
     // Without the file the server says the znodes are open.
     let open = StateServer::start(dir, &zk.store("open/hjob"), &seed(), &[]);
     assert!(open.log.lock().unwrap().contains("znodes are created open"));
