@@ -663,6 +663,9 @@ impl WriteRefused {
     }
 }
 
+/// How often the watch loop also reads the document without a watch.
+const RESYNC: Duration = Duration::from_secs(30);
+
 /// Keeps the snapshot current: a one-shot data watch re-armed after every
 /// event, the session state followed, and a new session made when the old
 /// one expires.
@@ -745,6 +748,16 @@ async fn watch_loop(store: std::sync::Weak<ZkStore>) {
                         // Reconnected in the same session: re-read (the
                         // watch is reset by the server too).
                         break;
+                    }
+                }
+                // Belt and braces: a plain read now and then, should a
+                // watch event ever be lost.
+                () = tokio::time::sleep(RESYNC) => {
+                    let Some(this) = store.upgrade() else { return };
+                    if let Ok((data, stat)) = client.get_data(&url.state()).await
+                        && let Ok(document) = parse_document(&url, &data)
+                    {
+                        let _ = this.install(document, &stat);
                     }
                 }
             }
