@@ -223,6 +223,9 @@ _hjob() {
             hjob__subcmd__help__subcmd__run,spark)
                 cmd="hjob__subcmd__help__subcmd__run__subcmd__spark"
                 ;;
+            hjob__subcmd__help__subcmd__state__subcmd__server,migrate)
+                cmd="hjob__subcmd__help__subcmd__state__subcmd__server__subcmd__migrate"
+                ;;
             hjob__subcmd__help__subcmd__templates,list)
                 cmd="hjob__subcmd__help__subcmd__templates__subcmd__list"
                 ;;
@@ -264,6 +267,18 @@ _hjob() {
                 ;;
             hjob__subcmd__run__subcmd__help,spark)
                 cmd="hjob__subcmd__run__subcmd__help__subcmd__spark"
+                ;;
+            hjob__subcmd__state__subcmd__server,help)
+                cmd="hjob__subcmd__state__subcmd__server__subcmd__help"
+                ;;
+            hjob__subcmd__state__subcmd__server,migrate)
+                cmd="hjob__subcmd__state__subcmd__server__subcmd__migrate"
+                ;;
+            hjob__subcmd__state__subcmd__server__subcmd__help,help)
+                cmd="hjob__subcmd__state__subcmd__server__subcmd__help__subcmd__help"
+                ;;
+            hjob__subcmd__state__subcmd__server__subcmd__help,migrate)
+                cmd="hjob__subcmd__state__subcmd__server__subcmd__help__subcmd__migrate"
                 ;;
             hjob__subcmd__templates,help)
                 cmd="hjob__subcmd__templates__subcmd__help"
@@ -1642,8 +1657,22 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__help__subcmd__state__subcmd__server)
-            opts=""
+            opts="migrate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hjob__subcmd__help__subcmd__state__subcmd__server__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2496,7 +2525,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__state__subcmd__server)
-            opts="-v -q -h -V --listen --store --init --tokens --store-mode --access-log --max-connections --read-timeout --idle-timeout --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
+            opts="-v -q -h -V --listen --store --zk-auth-file --max-stale --audit-retention --zk-session-timeout --init --tokens --store-mode --access-log --max-connections --read-timeout --idle-timeout --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2507,6 +2536,22 @@ _hjob() {
                     return 0
                     ;;
                 --store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --zk-auth-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-stale)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --audit-retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --zk-session-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2531,6 +2576,106 @@ _hjob() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keytab)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --principal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --do-as)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hjob__subcmd__state__subcmd__server__subcmd__help)
+            opts="migrate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hjob__subcmd__state__subcmd__server__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hjob__subcmd__state__subcmd__server__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        hjob__subcmd__state__subcmd__server__subcmd__migrate)
+            opts="-v -q -h -V --from --to --force --zk-auth-file --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --zk-auth-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

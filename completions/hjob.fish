@@ -537,30 +537,57 @@ complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcomm
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "remove-cluster" -d 'Remove a cluster (not the active one)'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "audit" -d 'Show the last changes, newest first'
 complete -c hjob -n "__fish_hjob_using_subcommand admin; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l listen -d 'Address to listen on' -r
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l store -d 'The JSON store file' -r -F
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l init -d 'Seed the store from this document when the store does not exist' -r -F
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l tokens -d 'Admin tokens: one `name:token` per line' -r -F
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l store-mode -d 'The store file\'s permission bits, in octal' -r
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l max-connections -d 'Open connections at most; past it the longest idle one is closed [default: the file limit less 64]' -r
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l read-timeout -d 'Time a client has to send a request\'s head, and a PUT its body' -r
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l idle-timeout -d 'Time a kept-alive connection may wait for its next request (at most --read-timeout)' -r
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l output -d 'Output format: human text, or exactly one JSON document on stdout' -r -f -a "human\t''
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l listen -d 'Address to listen on' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l store -d 'The JSON store file, or zk://HOST:PORT[,HOST:PORT…]/PATH for a store replicated on ZooKeeper' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l zk-auth-file -d 'ZooKeeper store: a file with one `user:password` line, the digest identity that alone may write the znodes' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l max-stale -d 'ZooKeeper store: how long reads are served from the last snapshot after the session is lost (then 503)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l audit-retention -d 'ZooKeeper store: audit entries kept (the newest)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l zk-session-timeout -d 'ZooKeeper store: the session timeout asked for' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l init -d 'Seed the store from this document when the store does not exist' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l tokens -d 'Admin tokens: one `name:token` per line' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l store-mode -d 'The store file\'s permission bits, in octal' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l max-connections -d 'Open connections at most; past it the longest idle one is closed [default: the file limit less 64]' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l read-timeout -d 'Time a client has to send a request\'s head, and a PUT its body' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l idle-timeout -d 'Time a kept-alive connection may wait for its next request (at most --read-timeout)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l output -d 'Output format: human text, or exactly one JSON document on stdout' -r -f -a "human\t''
 json\t''"
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l color -d 'When to use colour' -r -f -a "auto\t''
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l color -d 'When to use colour' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l config -d 'An extra config file, above every other file layer' -r -F
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -l access-log -d 'Log one line per request to stderr (off by default: it costs throughput)'
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -s q -l quiet -d 'Only errors and the result'
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -s h -l help -d 'Print help'
-complete -c hjob -n "__fish_hjob_using_subcommand state-server" -s V -l version -d 'Print version'
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l config -d 'An extra config file, above every other file layer' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -l access-log -d 'Log one line per request to stderr (off by default: it costs throughput)'
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -s q -l quiet -d 'Only errors and the result'
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -s h -l help -d 'Print help'
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -s V -l version -d 'Print version'
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -f -a "migrate" -d 'Copy a file store (document and audit log) into ZooKeeper'
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and not __fish_seen_subcommand_from migrate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -l from -d 'The file store to copy (its audit log is read beside it)' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -l to -d 'The ZooKeeper store: zk://HOST:PORT[,HOST:PORT…]/PATH' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -l zk-auth-file -d 'The digest identity (one `user:password` line) that will own the znodes' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -l output -d 'Output format: human text, or exactly one JSON document on stdout' -r -f -a "human\t''
+json\t''"
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -l color -d 'When to use colour' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -l config -d 'An extra config file, above every other file layer' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -l state-url -d 'State service base URL (overrides HJOB_STATE_URL and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -l user -d 'User to run jobs as (overrides HJOB_USER and config)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -l keytab -d 'Kerberos keytab to authenticate with (CI, service accounts), into a credential cache private to this run; needs --principal' -r -F
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -l principal -d 'Kerberos principal to take from --keytab (e.g. ci@EXAMPLE.COM)' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -l do-as -d 'Act for USER as a Hadoop proxy user (`doAs`): the job runs as USER, authenticated as you; the cluster\'s proxy-user rules must allow it' -r
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -l force -d 'Replace what is already under PATH'
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -s v -l verbose -d 'More diagnostics on stderr (repeat for more)'
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -s q -l quiet -d 'Only errors and the result'
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from migrate" -s V -l version -d 'Print version'
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Copy a file store (document and audit log) into ZooKeeper'
+complete -c hjob -n "__fish_hjob_using_subcommand state-server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c hjob -n "__fish_hjob_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l output -d 'Output format: human text, or exactly one JSON document on stdout' -r -f -a "human\t''
 json\t''"
 complete -c hjob -n "__fish_hjob_using_subcommand config; and not __fish_seen_subcommand_from show path help" -l color -d 'When to use colour' -r -f -a "auto\t''
@@ -721,6 +748,7 @@ complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcomma
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "set-cluster" -d 'Add or change a cluster\'s endpoints'
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "remove-cluster" -d 'Remove a cluster (not the active one)'
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from admin" -f -a "audit" -d 'Show the last changes, newest first'
+complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from state-server" -f -a "migrate" -d 'Copy a file store (document and audit log) into ZooKeeper'
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print each resolved value and the layer it came from'
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "path" -d 'List the config files consulted, lowest layer first'
 complete -c hjob -n "__fish_hjob_using_subcommand help; and __fish_seen_subcommand_from templates" -f -a "list" -d 'List the available job kinds and where their templates come from'

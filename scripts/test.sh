@@ -30,4 +30,14 @@ else
     echo "test.sh: real-Hadoop suite skipped: no Java 17 or Maven here (apt-get install openjdk-17-jdk-headless maven, then scripts/test.sh)" >&2
 fi
 
+# The ZooKeeper suite (tests/zk) starts its own three-server ensemble from
+# this class path (Apache ZooKeeper 3.9 from Maven Central).
+if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then
+    if HJOB_ZK_CLASSPATH="$(rig/zookeeper/classpath.sh)"; then
+        export HJOB_ZK_CLASSPATH
+    elif [ -n "${CI:-}" ]; then
+        exit 1
+    fi
+fi
+
 cargo test --workspace --locked "$@"

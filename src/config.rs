@@ -122,12 +122,67 @@ pub struct ClusterOverride {
     pub basic_credentials_file: Option<PathBuf>,
 }
 
+/// `state_url`: one URL, or a list of state servers (a replicated state
+/// service) tried in order. Held as one comma-separated string, the form
+/// `HJOB_STATE_URL` and `--state-url` take; see [`state_urls`].
+#[derive(Debug, Clone)]
+enum StateUrls {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for StateUrls {
+    // By hand, not `untagged`: serde's errors then say what was wrong
+    // ("invalid type: integer `1`, expected a string").
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StateUrls;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a URL string or a list of URL strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<StateUrls, E> {
+                Ok(StateUrls::One(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<StateUrls, A::Error> {
+                let mut urls = Vec::new();
+                while let Some(url) = seq.next_element::<String>()? {
+                    urls.push(url);
+                }
+                Ok(StateUrls::Many(urls))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl StateUrls {
+    fn joined(self) -> String {
+        match self {
+            StateUrls::One(url) => url,
+            StateUrls::Many(urls) => urls.join(","),
+        }
+    }
+}
+
+/// The state servers named by a `state_url` value (comma-separated).
+pub fn state_urls(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(|u| u.trim().trim_end_matches('/').to_owned())
+        .filter(|u| !u.is_empty())
+        .collect()
+}
+
 /// What one config file may contain. Every field is optional; unknown keys
 /// are errors, so a typo never silently does nothing.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
-    state_url: Option<String>,
+    state_url: Option<StateUrls>,
     user: Option<String>,
     admin_token_file: Option<PathBuf>,
     templates_dir: Option<PathBuf>,
@@ -427,7 +482,11 @@ fn set<T>(slot: &mut Option<Sourced<T>>, value: Option<T>, source: &Source) {
 
 impl Merged {
     fn apply(&mut self, file: ConfigFile, source: &Source) {
-        set(&mut self.state_url, file.state_url, source);
+        set(
+            &mut self.state_url,
+            file.state_url.map(StateUrls::joined),
+            source,
+        );
         set(&mut self.user, file.user, source);
         set(&mut self.admin_token_file, file.admin_token_file, source);
         set(&mut self.templates_dir, file.templates_dir, source);
@@ -518,7 +577,13 @@ impl Merged {
         ));
 
         if let Some(url) = &self.state_url {
-            validate_url(&url.value, "state_url", &url.source)?;
+            let urls = state_urls(&url.value);
+            if urls.is_empty() {
+                validate_url(&url.value, "state_url", &url.source)?;
+            }
+            for one in urls {
+                validate_url(&one, "state_url", &url.source)?;
+            }
         }
         let auth = AuthSettings {
             keytab: self.keytab.clone(),
@@ -595,7 +660,11 @@ impl Merged {
         match &self.state_url {
             Some(url) => front.push((
                 "state_url".into(),
-                crate::http::redact_url(&url.value),
+                state_urls(&url.value)
+                    .iter()
+                    .map(|u| crate::http::redact_url(u))
+                    .collect::<Vec<_>>()
+                    .join(","),
                 url.source.clone(),
             )),
             None => front.push(("state_url".into(), "(not set)".into(), Source::Default)),
@@ -1005,5 +1074,24 @@ mod tests {
         let env = Env::from_pairs([("HJOB_CONFIG", "/nonexistent/hjob.toml")]);
         let err = load(&env, &FlagOverrides::default()).unwrap_err();
         assert!(err.to_string().contains("/nonexistent/hjob.toml"));
+    }
+    #[test]
+    fn state_url_may_be_a_list_of_servers() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = write(
+            dir.path(),
+            "c.toml",
+            "state_url = [\"http://a:1\", \"http://b:2/\"]\n",
+        );
+        let env = Env::from_pairs([("HJOB_CONFIG", cfg.to_str().unwrap())]);
+        let settings = load(&env, &FlagOverrides::default()).unwrap();
+        let value = &settings.state_url.as_ref().unwrap().value;
+        assert_eq!(state_urls(value), ["http://a:1", "http://b:2"]);
+        let env = Env::from_pairs([("HJOB_STATE_URL", "http://a:1, http://b:2")]);
+        let settings = load(&env, &FlagOverrides::default()).unwrap();
+        assert_eq!(state_urls(&settings.state_url.unwrap().value).len(), 2);
+        let env = Env::from_pairs([("HJOB_STATE_URL", "http://a:1,ftp://b")]);
+        let err = load(&env, &FlagOverrides::default()).unwrap_err();
+        assert!(err.to_string().contains("ftp://b"), "{err}");
     }
 }

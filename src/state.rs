@@ -411,10 +411,20 @@ pub enum WriteOutcome {
 }
 
 /// Typed client for the state service.
+///
+/// `state_url` may name several servers (a state service replicated on
+/// ZooKeeper, `hjob state-server --store zk://…`). Reads then fail over:
+/// each round tries every server once, in order, until one answers, and
+/// rounds repeat with backoff within `state_deadline`; a server that
+/// refuses connections, times out or answers 5xx/429 (a lost ZooKeeper
+/// session past `--max-stale` is a 503) is passed over. Admin writes go to
+/// the first server that takes them: every write carries `If-Match`, so
+/// sending it again elsewhere can never apply it twice.
 #[derive(Debug, Clone)]
 pub struct StateClient {
     http: Http,
-    base: String,
+    /// The servers, in the configured order (at least one).
+    bases: Vec<String>,
 }
 
 impl StateClient {
@@ -425,10 +435,11 @@ impl StateClient {
 
     /// A client carrying credentials (admin writes).
     pub fn with_auth(settings: &Settings, auth: Auth) -> anyhow::Result<Self> {
-        let base = settings
+        let bases = settings
             .state_url
             .as_ref()
-            .map(|s| s.value.trim_end_matches('/').to_owned())
+            .map(|s| crate::config::state_urls(&s.value))
+            .filter(|b| !b.is_empty())
             .ok_or_else(|| {
                 HjobError::usage_hint(
                     "no state service configured",
@@ -437,17 +448,111 @@ impl StateClient {
             })?;
         Ok(StateClient {
             http: Http::new(Service::State, &settings.http, auth)?,
-            base,
+            bases,
         })
     }
 
-    /// The base URL.
+    /// The (first) base URL.
     pub fn base_url(&self) -> &str {
-        &self.base
+        &self.bases[0]
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
+    /// Every server's base URL, in order.
+    pub fn base_urls(&self) -> &[String] {
+        &self.bases
+    }
+
+    /// Sends an idempotent GET of `path` to the servers in turn until one
+    /// gives an answer that is not a failure (see [`StateClient`]); returns
+    /// its URL and the response. One server: the plain retrying request.
+    async fn get_any(
+        &self,
+        path: &str,
+        deadline: Option<Instant>,
+    ) -> anyhow::Result<(String, reqwest::Response)> {
+        if let [base] = self.bases.as_slice() {
+            let url = format!("{base}{path}");
+            let response = self
+                .http
+                .send_retrying(&url, deadline, || {
+                    self.http
+                        .request(Method::GET, &url)
+                        .header("Accept", "application/json")
+                })
+                .await?;
+            return Ok((url, response));
+        }
+        let settings = self.http.settings();
+        let mut delay = settings.backoff_initial.min(settings.backoff_max);
+        let mut failures: Vec<String> = Vec::new();
+        for round in 1..=settings.retries.max(1) {
+            failures.clear();
+            for base in &self.bases {
+                let url = format!("{base}{path}");
+                let mut builder = self
+                    .http
+                    .request(Method::GET, &url)
+                    .header("Accept", "application/json");
+                if let Some(deadline) = deadline {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        break;
+                    }
+                    builder = builder.timeout(left.min(settings.timeout));
+                }
+                match builder.send().await {
+                    Ok(response) if !crate::http::is_retryable_status(response.status()) => {
+                        return Ok((url, response));
+                    }
+                    Ok(response) => {
+                        let status = response.status();
+                        let body = response.text().await.unwrap_or_default();
+                        let first = body.lines().next().unwrap_or("").trim();
+                        failures.push(format!(
+                            "{}: HTTP {status} {}",
+                            redact_url(&url),
+                            first.chars().take(200).collect::<String>()
+                        ));
+                    }
+                    Err(e) => failures.push(format!(
+                        "{}: {}",
+                        redact_url(&url),
+                        crate::http::describe_transport_error(&e)
+                    )),
+                }
+                tracing::debug!(
+                    "state server failed over: {}",
+                    failures.last().map_or("", |f| f)
+                );
+            }
+            let wait = crate::http::backoff_wait(delay, None, settings.backoff_max);
+            if round == settings.retries.max(1)
+                || deadline.is_some_and(|d| Instant::now() + wait >= d)
+            {
+                break;
+            }
+            tokio::time::sleep(wait).await;
+            delay = crate::http::next_delay(delay, settings.backoff_max);
+        }
+        Err(HjobError::Service {
+            service: Service::State,
+            url: self
+                .bases
+                .iter()
+                .map(|b| redact_url(b))
+                .collect::<Vec<_>>()
+                .join(", "),
+            message: format!(
+                "no state server answered: {}",
+                if failures.is_empty() {
+                    "out of time".to_owned()
+                } else {
+                    failures.join("; ")
+                }
+            ),
+            hint: Some("check that at least one state server is up and reachable from this machine; nothing was submitted".into()),
+        }
+        .into())
     }
 
     fn bad_document(&self, url: &str, why: impl fmt::Display) -> HjobError {
@@ -463,16 +568,8 @@ impl StateClient {
 
     /// Reads the state document, retrying within the configured deadline.
     pub async fn fetch(&self) -> anyhow::Result<FetchedState> {
-        let url = self.url("/v1/state");
         let deadline = Instant::now() + self.http.settings().state_deadline;
-        let response = self
-            .http
-            .send_retrying(&url, Some(deadline), || {
-                self.http
-                    .request(Method::GET, &url)
-                    .header("Accept", "application/json")
-            })
-            .await?;
+        let (url, response) = self.get_any("/v1/state", Some(deadline)).await?;
         let status = response.status();
         if status != StatusCode::OK {
             let body = response.text().await.unwrap_or_default();
@@ -532,13 +629,40 @@ impl StateClient {
         document: &StateDocument,
         version: u64,
     ) -> anyhow::Result<WriteOutcome> {
-        let url = self.url("/v1/state");
-        let builder = self
-            .http
-            .request(Method::PUT, &url)
-            .header(reqwest::header::IF_MATCH, format!("\"{version}\""))
-            .json(document);
-        let response = self.http.send_once(builder, &url).await?;
+        // The first server that takes the write: one that refuses the
+        // connection or answers 503 (no ZooKeeper session) is passed over.
+        // If-Match makes a resend safe.
+        let mut answer = None;
+        let mut last_error = None;
+        for base in &self.bases {
+            let url = format!("{base}/v1/state");
+            let builder = self
+                .http
+                .request(Method::PUT, &url)
+                .header(reqwest::header::IF_MATCH, format!("\"{version}\""))
+                .json(document);
+            match self.http.send_once(builder, &url).await {
+                Ok(response)
+                    if response.status() == StatusCode::SERVICE_UNAVAILABLE
+                        && self.bases.len() > 1 =>
+                {
+                    let body = response.text().await.unwrap_or_default();
+                    last_error = Some(
+                        self.http
+                            .status_error(&url, StatusCode::SERVICE_UNAVAILABLE, &body)
+                            .into(),
+                    );
+                }
+                Ok(response) => {
+                    answer = Some((url, response));
+                    break;
+                }
+                Err(e) => last_error = Some(e),
+            }
+        }
+        let Some((url, response)) = answer else {
+            return Err(last_error.unwrap_or_else(|| anyhow::anyhow!("no state server")));
+        };
         let status = response.status();
         let body = response.text().await.unwrap_or_default();
         match status {
@@ -564,10 +688,8 @@ impl StateClient {
 
     /// Reads the last `limit` audit entries, newest first.
     pub async fn audit(&self, limit: usize) -> anyhow::Result<Value> {
-        let url = self.url(&format!("/v1/audit?limit={limit}"));
-        let response = self
-            .http
-            .send_retrying(&url, None, || self.http.request(Method::GET, &url))
+        let (url, response) = self
+            .get_any(&format!("/v1/audit?limit={limit}"), None)
             .await?;
         let status = response.status();
         let body = response.text().await.unwrap_or_default();

@@ -271,15 +271,31 @@ pub struct GcArgs {
 /// Arguments of `hjob state-server`.
 #[derive(Debug, Args, Clone)]
 #[command(
-    after_help = "Examples:\n  hjob state-server --store /var/lib/hjob/state.json --init seed.json --tokens /etc/hjob/tokens"
+    subcommand_negates_reqs = true,
+    args_conflicts_with_subcommands = true,
+    after_help = "Examples:\n  hjob state-server --store /var/lib/hjob/state.json --init seed.json --tokens /etc/hjob/tokens\n  hjob state-server --store zk://zk1:2181,zk2:2181,zk3:2181/hjob --zk-auth-file /etc/hjob/zk.auth --tokens /etc/hjob/tokens"
 )]
 pub struct StateServerArgs {
+    #[command(subcommand)]
+    pub command: Option<StateServerCommand>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8470")]
     pub listen: String,
-    /// The JSON store file.
+    /// The JSON store file, or zk://HOST:PORT[,HOST:PORT…]/PATH for a store replicated on ZooKeeper.
+    #[arg(long, value_name = "FILE|zk://…", required = true)]
+    pub store: Option<PathBuf>,
+    /// ZooKeeper store: a file with one `user:password` line, the digest identity that alone may write the znodes.
     #[arg(long, value_name = "FILE")]
-    pub store: PathBuf,
+    pub zk_auth_file: Option<PathBuf>,
+    /// ZooKeeper store: how long reads are served from the last snapshot after the session is lost (then 503).
+    #[arg(long, value_name = "DURATION", default_value = "60s")]
+    pub max_stale: String,
+    /// ZooKeeper store: audit entries kept (the newest).
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub audit_retention: usize,
+    /// ZooKeeper store: the session timeout asked for.
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub zk_session_timeout: String,
     /// Seed the store from this document when the store does not exist.
     #[arg(long, value_name = "FILE")]
     pub init: Option<PathBuf>,
@@ -301,6 +317,29 @@ pub struct StateServerArgs {
     /// Time a kept-alive connection may wait for its next request (at most --read-timeout).
     #[arg(long, value_name = "DURATION", default_value = "5s")]
     pub idle_timeout: String,
+}
+
+/// `hjob state-server` subcommands.
+#[derive(Debug, Subcommand, Clone)]
+pub enum StateServerCommand {
+    /// Copy a file store (document and audit log) into ZooKeeper.
+    #[command(
+        after_help = "Examples:\n  hjob state-server migrate --from /var/lib/hjob/state.json --to zk://zk1:2181,zk2:2181,zk3:2181/hjob --zk-auth-file /etc/hjob/zk.auth"
+    )]
+    Migrate {
+        /// The file store to copy (its audit log is read beside it).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The ZooKeeper store: zk://HOST:PORT[,HOST:PORT…]/PATH.
+        #[arg(long, value_name = "zk://…")]
+        to: String,
+        /// Replace what is already under PATH.
+        #[arg(long)]
+        force: bool,
+        /// The digest identity (one `user:password` line) that will own the znodes.
+        #[arg(long, value_name = "FILE")]
+        zk_auth_file: Option<PathBuf>,
+    },
 }
 
 /// `hjob config` subcommands.

@@ -32,7 +32,12 @@ pub async fn cluster(ctx: &Context<'_>) -> anyhow::Result<ExitStatus> {
             })
             .collect();
         ctx.ui.json(&json!({
-            "state_url": redact_url(client.base_url()),
+            "state_url": client
+                .base_urls()
+                .iter()
+                .map(|u| redact_url(u))
+                .collect::<Vec<_>>()
+                .join(","),
             "version": doc.version,
             "active_cluster": doc.active_cluster,
             "submission": {

@@ -315,7 +315,12 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
     };
 
     // The state service.
-    let state = match StateClient::new(settings) {
+    let client = StateClient::new(settings);
+    let servers = client
+        .as_ref()
+        .map(|c| c.base_urls().to_vec())
+        .unwrap_or_default();
+    let state = match client {
         Ok(client) => client.fetch().await,
         Err(e) => Err(e),
     };
@@ -336,17 +341,53 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
             return checks;
         }
     };
-    if let Some(url) = &settings.state_url
+    if let Some(url) = servers.first()
         && let Ok(seen) = probe(
             Service::State,
             settings,
             Method::GET,
-            &format!("{}/v1/state", url.value.trim_end_matches('/')),
+            &format!("{url}/v1/state"),
         )
         .await
         && let Some(s) = skew(&seen)
     {
         clocks.push(("state service", s));
+    }
+    // Several servers (a replicated state service): each one's /healthz,
+    // so a dead or degraded replica shows before the next one fails.
+    let mut replicas = Vec::new();
+    let mut replicas_down = 0;
+    if servers.len() > 1 {
+        for server in &servers {
+            let shown = crate::http::redact_url(server);
+            match probe(
+                Service::State,
+                settings,
+                Method::GET,
+                &format!("{server}/healthz"),
+            )
+            .await
+            {
+                Ok(seen) if seen.status.is_success() && seen.body.trim() == "ok" => {
+                    replicas.push(format!("{shown} ok"));
+                }
+                Ok(seen) if seen.status.is_success() => {
+                    replicas_down += 1;
+                    replicas.push(format!(
+                        "{shown} degraded (writes refused, reads from a snapshot): {}",
+                        seen.body.trim()
+                    ));
+                }
+                Ok(seen) => {
+                    replicas_down += 1;
+                    replicas.push(format!("{shown} HTTP {}", seen.status));
+                }
+                Err(e) => {
+                    replicas_down += 1;
+                    replicas.push(format!("{shown} unreachable: {e}"));
+                }
+            }
+        }
     }
     let Some(active) = state.active() else {
         checks.push(Check::failed(
@@ -371,10 +412,22 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
                 .unwrap_or_default()
         )
     };
-    checks.push(Check::passed(
-        "state service",
-        format!("active cluster {}; {switch}", state.active_cluster),
-    ));
+    let detail = format!("active cluster {}; {switch}", state.active_cluster);
+    if replicas_down > 0 {
+        checks.push(Check::failed(
+            "state service",
+            ExitStatus::Service,
+            format!("{detail}; servers: {}", replicas.join("; ")),
+            "the other servers answer, so hjob still works; restart the failed state server or check its ZooKeeper link",
+        ));
+    } else if !replicas.is_empty() {
+        checks.push(Check::passed(
+            "state service",
+            format!("{detail}; servers: {}", replicas.join(", ")),
+        ));
+    } else {
+        checks.push(Check::passed("state service", detail));
+    }
     let cluster = resolve_cluster(&state.active_cluster, active, settings).cluster;
     let user = &settings.user.value;
 

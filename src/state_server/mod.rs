@@ -14,6 +14,7 @@
 
 mod serve;
 mod store;
+pub mod zk_store;
 
 pub use serve::{ServeOptions, default_max_connections, raise_file_limit, serve};
 
@@ -33,6 +34,40 @@ use serde::Deserialize;
 use serde_json::json;
 
 pub use store::{DEFAULT_MODE, ServerOptions, SlowDisk, Store, load_tokens};
+pub use zk_store::{ZkOptions, ZkStore, ZkUrl};
+
+/// The store behind the API: the file store (the default, one machine) or
+/// ZooKeeper (replicated, several stateless servers in front). Both answer
+/// reads from an in-memory snapshot and audit every version exactly once.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    File(Arc<Store>),
+    Zk(Arc<ZkStore>),
+}
+
+impl Backend {
+    fn authenticate(&self, token: &str) -> Option<String> {
+        let tokens = match self {
+            Backend::File(store) => return store.authenticate(token),
+            Backend::Zk(store) => store.tokens(),
+        };
+        use subtle::ConstantTimeEq;
+        let mut found = None;
+        for (name, expected) in tokens {
+            if bool::from(expected.as_bytes().ct_eq(token.as_bytes())) {
+                found = Some(name.clone());
+            }
+        }
+        found
+    }
+
+    fn body_timeout(&self) -> std::time::Duration {
+        match self {
+            Backend::File(store) => store.body_timeout(),
+            Backend::Zk(store) => store.body_timeout(),
+        }
+    }
+}
 
 /// Largest accepted PUT body.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -44,9 +79,14 @@ pub fn router(options: ServerOptions) -> anyhow::Result<Router> {
     Ok(router_for(store, None))
 }
 
+/// Builds the router over an opened file store (see [`router_for_backend`]).
+pub fn router_for(store: Arc<Store>, access_log: Option<AccessLog>) -> Router {
+    router_for_backend(Backend::File(store), access_log)
+}
+
 /// Builds the router over an already opened store, with one access-log
 /// line per request sent to `access_log` when given.
-pub fn router_for(store: Arc<Store>, access_log: Option<AccessLog>) -> Router {
+pub fn router_for_backend(store: Backend, access_log: Option<AccessLog>) -> Router {
     let router = Router::new()
         .route(
             "/v1/state",
@@ -155,10 +195,50 @@ fn etag(version: u64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
-async fn get_state(State(store): State<Arc<Store>>, headers: HeaderMap) -> Response {
-    let snapshot = store.snapshot();
+async fn get_state(State(store): State<Backend>, headers: HeaderMap) -> Response {
+    let (snapshot, age) = match &store {
+        Backend::File(store) => (store.snapshot(), None),
+        Backend::Zk(store) => match store.snapshot() {
+            Ok((snapshot, age)) => (snapshot, Some(age)),
+            Err(stale) => {
+                let mut response = error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!(
+                        "this server lost its ZooKeeper session {} ago, past --max-stale {}: its copy of the state may be out of date, so it is not served; try another state server",
+                        humantime::format_duration(std::time::Duration::from_secs(
+                            stale.age.as_secs()
+                        )),
+                        humantime::format_duration(stale.max)
+                    ),
+                    None,
+                );
+                response
+                    .headers_mut()
+                    .insert(AGE_HEADER, HeaderValue::from(stale.age.as_secs()));
+                return response;
+            }
+        },
+    };
     let version = snapshot.version;
     let body = snapshot.body.clone();
+    let mut response = state_response(&headers, version, body);
+    if let Some(age) = age {
+        // Seconds (RFC 9111 `Age`) and milliseconds for tools.
+        response
+            .headers_mut()
+            .insert(header::AGE, HeaderValue::from(age.as_secs()));
+        response
+            .headers_mut()
+            .insert(AGE_HEADER, HeaderValue::from(age.as_millis() as u64));
+    }
+    response
+}
+
+/// The snapshot's age in milliseconds (ZooKeeper store; 0 while its
+/// session is connected).
+pub const AGE_HEADER: &str = "x-hjob-snapshot-age-ms";
+
+fn state_response(headers: &HeaderMap, version: u64, body: bytes::Bytes) -> Response {
     if let Some(inm) = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -191,7 +271,7 @@ fn parse_etag(value: &str) -> Option<u64> {
 /// is read, and the body is read only up to [`MAX_BODY_BYTES`] (the
 /// `DefaultBodyLimit` layer stops the stream there), so no one can make the
 /// server buffer a huge body.
-async fn put_state(State(store): State<Arc<Store>>, request: Request) -> Response {
+async fn put_state(State(store): State<Backend>, request: Request) -> Response {
     let headers = request.headers();
     let token = headers
         .get(header::AUTHORIZATION)
@@ -268,11 +348,35 @@ async fn put_state(State(store): State<Arc<Store>>, request: Request) -> Respons
             );
         }
     };
-    // The write's fsyncs block: off the async workers, so reads go on.
-    let writer = store.clone();
-    let outcome = tokio::task::spawn_blocking(move || writer.replace(value, expected, &who))
-        .await
-        .unwrap_or_else(|e| Err(anyhow::anyhow!("the write task failed: {e}")));
+    let outcome = match &store {
+        Backend::File(store) => {
+            // The write's fsyncs block: off the async workers, so reads go on.
+            let writer = store.clone();
+            tokio::task::spawn_blocking(move || writer.replace(value, expected, &who))
+                .await
+                .unwrap_or_else(|e| Err(anyhow::anyhow!("the write task failed: {e}")))
+        }
+        Backend::Zk(store) => match store.replace(value, expected, &who).await {
+            Ok(outcome) => Ok(outcome),
+            Err(
+                zk_store::WriteRefused::Unavailable(why) | zk_store::WriteRefused::Unknown(why),
+            ) => {
+                tracing::warn!("write refused: {why}");
+                let mut response = error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!(
+                        "writes are refused: {why}; read the document again and retry (another state server may be connected)"
+                    ),
+                    None,
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                return response;
+            }
+            Err(zk_store::WriteRefused::Failed(why)) => Err(anyhow::anyhow!(why)),
+        },
+    };
     match outcome {
         Ok(store::Replaced::Applied { version, body }) => (
             StatusCode::OK,
@@ -317,7 +421,7 @@ struct AuditQuery {
 }
 
 async fn get_audit(
-    State(store): State<Arc<Store>>,
+    State(store): State<Backend>,
     query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let query = match query {
@@ -343,10 +447,24 @@ async fn get_audit(
             }
         },
     };
-    let reader = store.clone();
-    let entries = tokio::task::spawn_blocking(move || reader.audit(limit))
-        .await
-        .unwrap_or_else(|e| Err(anyhow::anyhow!("the audit read failed: {e}")));
+    let entries = match &store {
+        Backend::File(store) => {
+            let reader = store.clone();
+            tokio::task::spawn_blocking(move || reader.audit(limit))
+                .await
+                .unwrap_or_else(|e| Err(anyhow::anyhow!("the audit read failed: {e}")))
+        }
+        Backend::Zk(store) => match store.audit(limit).await {
+            Ok(entries) => Ok(entries),
+            Err(e) => {
+                return error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("the audit lives in ZooKeeper and cannot be read now: {e:#}"),
+                    None,
+                );
+            }
+        },
+    };
     match entries {
         Ok(entries) => Json(json!({ "entries": entries })).into_response(),
         Err(e) => {
@@ -363,13 +481,50 @@ async fn get_audit(
 /// `200` while the server holds a readable document (it is in memory since
 /// the start); `503` when a failed write could not be taken back and writes
 /// are refused until a restart.
-async fn healthz(State(store): State<Arc<Store>>) -> Response {
+async fn healthz(State(store): State<Backend>) -> Response {
+    let store = match store {
+        Backend::File(store) => store,
+        Backend::Zk(store) => return zk_health(&store),
+    };
     match store.write_problem() {
         None => (StatusCode::OK, "ok\n").into_response(),
         Some(problem) => error(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
                 "reads work but writes are refused: {problem}; restart the server to reconcile the store and its audit log"
+            ),
+            None,
+        ),
+    }
+}
+
+/// `/healthz` of the ZooKeeper store: 200 `ok` with a session; 200
+/// `degraded` (JSON saying so, writes refused, reads from a snapshot of the
+/// age given) within `--max-stale`; 503 past it.
+fn zk_health(store: &ZkStore) -> Response {
+    let Some(problem) = store.write_problem() else {
+        return (StatusCode::OK, "ok\n").into_response();
+    };
+    match store.snapshot() {
+        Ok((_, age)) => (
+            StatusCode::OK,
+            [(AGE_HEADER, HeaderValue::from(age.as_millis() as u64))],
+            Json(json!({
+                "status": "degraded",
+                "writes": "refused",
+                "reads": "served from the last snapshot",
+                "snapshot_age_ms": age.as_millis() as u64,
+                "max_stale_ms": store.max_stale().as_millis() as u64,
+                "problem": problem,
+            })),
+        )
+            .into_response(),
+        Err(stale) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "reads and writes are refused: {problem}, and the snapshot is {}s old, past --max-stale {}",
+                stale.age.as_secs(),
+                humantime::format_duration(stale.max)
             ),
             None,
         ),

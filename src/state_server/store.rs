@@ -84,7 +84,7 @@ pub struct Snapshot {
     /// The document as served (compact JSON); cloned per read without a
     /// copy.
     pub body: bytes::Bytes,
-    document: StateDocument,
+    pub(super) document: StateDocument,
 }
 
 /// The writer's side, behind its own lock: the audit log's length (so a
@@ -117,7 +117,7 @@ impl std::fmt::Debug for Store {
     }
 }
 
-fn now_rfc3339() -> String {
+pub(super) fn now_rfc3339() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
@@ -579,7 +579,7 @@ fn truncate(path: &Path, len: u64, disk: &SlowDisk) -> anyhow::Result<()> {
 }
 
 /// Lists what changed between two documents as short human lines.
-fn describe_changes(old: &StateDocument, new: &StateDocument) -> Vec<String> {
+pub(super) fn describe_changes(old: &StateDocument, new: &StateDocument) -> Vec<String> {
     let mut changes = Vec::new();
     if old.active_cluster != new.active_cluster {
         changes.push(format!(

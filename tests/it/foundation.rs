@@ -984,3 +984,48 @@ fn admin_reads_its_token_from_admin_token_file() {
     let log = server.log.lock().unwrap().clone();
     assert!(!log.contains(TOKEN), "{log}");
 }
+
+/// Several state servers (`state_url` a list; the replicated store of
+/// tests/zk): reads and admin writes pass over a dead server and one that
+/// answers 503; every server failing is exit 4 naming each.
+#[test]
+fn a_list_of_state_servers_fails_over_to_one_that_answers() {
+    let server = StateServer::start(&[]);
+    let home = tempfile::tempdir().unwrap();
+    // A server that lost its ZooKeeper session: 503 to reads and writes.
+    let busy = serve(axum::Router::new().route(
+        "/v1/state",
+        axum::routing::any(|| async {
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "{\"error\": \"no ZooKeeper session\"}",
+            )
+        }),
+    ));
+    let urls = format!("http://127.0.0.1:9,{busy},{}", server.url);
+    let out = cluster_with(&urls, home.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("pug"), "{}", text(&out.stdout));
+
+    let out = hjob(home.path())
+        .env("HJOB_STATE_URL", &urls)
+        .env("HJOB_ADMIN_TOKEN", TOKEN)
+        .env("HJOB_CONFIG", home.path().join("fast.toml"))
+        .args([
+            "admin",
+            "disable",
+            "--message",
+            "through the third",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let (_, _, body) = request("GET", &format!("{}/v1/state", server.url), &[], None);
+    assert!(body.contains("through the third"), "{body}");
+
+    let out = cluster_with(&format!("http://127.0.0.1:9,{busy}"), home.path());
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("127.0.0.1:9") && err.contains("503"), "{err}");
+}
