@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-/// What identifies one version of a file on disk.
+/// What identifies one version of a file on disk: any write changes it
+/// (its ctime, if nothing else).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Stamp {
+pub struct Stamp {
     size: u64,
     inode: u64,
     mtime_ns: i128,
@@ -20,7 +21,8 @@ struct Stamp {
 }
 
 impl Stamp {
-    fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
+    /// The stamp of a file's metadata (`None` where there is none to take).
+    pub fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
