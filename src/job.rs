@@ -806,10 +806,19 @@ pub fn plan_uploads(spec: &JobSpec, hashes: &mut HashCache) -> Result<Vec<Upload
         .collect())
 }
 
+/// Files smaller than this are hashed before staging even when their hash
+/// is not remembered (a few milliseconds), so a copy already on HDFS is
+/// found without uploading it; larger ones are hashed while they upload,
+/// read once. The price: a large file new to this machine but already on
+/// HDFS (a jar copied from elsewhere) is uploaded once more, and its
+/// upload then kept as the one copy.
+pub const HASH_FIRST_LIMIT: u64 = 8 * 1024 * 1024;
+
 /// Checks every local file of the spec (it exists, is no directory) and
 /// takes its size, and its SHA-256 when `hashes` remembers it. With
-/// `hash_unknown`, files whose hash is not remembered are read and hashed
-/// here; without, they are left for staging to hash while uploading. One
+/// `hash_unknown` (or below [`HASH_FIRST_LIMIT`]), files whose hash is not
+/// remembered are read and hashed here; otherwise they are left for
+/// staging to hash while uploading. One
 /// entry per distinct cache path (or, unhashed, per distinct local path and
 /// name), in the spec's order.
 pub fn plan_files(
@@ -822,7 +831,7 @@ pub fn plan_files(
         let metadata = check_file(file)?;
         let (bytes, sha256) = match hashes.get(&file.path, &metadata) {
             Some(sha256) => (metadata.len(), Some(sha256)),
-            None if hash_unknown => {
+            None if hash_unknown || metadata.len() < HASH_FIRST_LIMIT => {
                 let (bytes, sha256) = hash_file(file, &metadata, hashes)?;
                 (bytes, Some(sha256))
             }

@@ -1,4 +1,5 @@
-//! Staging new files: read once (hashed while uploading), written under a
+//! Staging new files (over `HASH_FIRST_LIMIT`, 8 MiB): read once (hashed
+//! while uploading), written under a
 //! temporary name and renamed into `cache/<sha256>/`; one copy when two
 //! runs ship the same jar; a jar changed during its upload is read again,
 //! never staged torn; and the requests of a first run and a re-run, which
@@ -76,7 +77,8 @@ fn eventually(limit: Duration, what: &str, mut condition: impl FnMut() -> bool) 
 #[test]
 fn a_new_jar_is_read_once_uploaded_under_a_temporary_name_and_renamed_into_its_cache_dir() {
     let world = World::new();
-    let bytes: Vec<u8> = (0..3 * 1024 * 1024 + 5).map(|i| (i % 253) as u8).collect();
+    // Over HASH_FIRST_LIMIT: hashed while it uploads.
+    let bytes: Vec<u8> = (0..9 * 1024 * 1024 + 5).map(|i| (i % 253) as u8).collect();
     let sha = sha256_hex(&bytes);
     let jar = write_file(world.home.path(), "job.jar", &bytes);
     let out = java(&world, &jar, None).output().unwrap();
@@ -147,7 +149,7 @@ fn a_new_jar_is_read_once_uploaded_under_a_temporary_name_and_renamed_into_its_c
 #[test]
 fn a_jar_already_in_the_cache_after_its_upload_is_kept_once_and_the_temporary_file_removed() {
     let world = World::new();
-    let bytes = vec![3u8; 2 * 1024 * 1024];
+    let bytes = vec![3u8; 9 * 1024 * 1024];
     let sha = sha256_hex(&bytes);
     let jar = write_file(world.home.path(), "shared.jar", &bytes);
     let first = java(&world, &jar, None).output().unwrap();
@@ -183,7 +185,7 @@ fn a_jar_already_in_the_cache_after_its_upload_is_kept_once_and_the_temporary_fi
     );
 
     // Three at once, none knowing the hash: every run succeeds, one copy.
-    let bytes = vec![4u8; 6 * 1024 * 1024];
+    let bytes = vec![4u8; 10 * 1024 * 1024];
     let sha = sha256_hex(&bytes);
     let jar = write_file(world.home.path(), "together.jar", &bytes);
     world
@@ -334,7 +336,7 @@ fn sorted(mut lines: Vec<String>) -> Vec<String> {
 #[test]
 fn the_readme_lists_the_requests_of_a_first_run_and_a_rerun() {
     let world = World::new();
-    let jar = write_file(world.home.path(), "job.jar", &vec![8u8; 100_000]);
+    let jar = write_file(world.home.path(), "job.jar", &vec![8u8; 9 * 1024 * 1024]);
     let run = |world: &World| {
         world.sandbox.clear_requests();
         let out = java(world, &jar, None).output().unwrap();
@@ -366,4 +368,21 @@ fn the_readme_lists_the_requests_of_a_first_run_and_a_rerun() {
             seen.join("\n")
         );
     }
+}
+
+#[test]
+fn a_small_new_file_is_hashed_first_and_found_in_the_cache_without_an_upload() {
+    let world = World::new();
+    let bytes = vec![6u8; 1024 * 1024];
+    let jar = write_file(world.home.path(), "small.jar", &bytes);
+    let first = java(&world, &jar, None).output().unwrap();
+    assert_eq!(code(&first), 0, "{}", text(&first.stderr));
+    // Another machine (no remembered hash): under the limit, it hashes
+    // first and finds the copy.
+    let other_home = tempfile::tempdir().unwrap();
+    let again = java(&world, &jar, Some(other_home.path()))
+        .output()
+        .unwrap();
+    assert_eq!(code(&again), 0, "{}", text(&again.stderr));
+    assert_eq!(json_doc(&again)["uploaded_bytes"], 0);
 }

@@ -910,7 +910,8 @@ fn uploads_left_by_killed_clients_are_removed_and_never_reused() {
 fn uploads_left_by_killed_clients_are_removed(hash_known: bool) {
     use sha2::Digest as _;
     let world = World::new();
-    let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    // Over HASH_FIRST_LIMIT: not hashed before its upload unless remembered.
+    let data: Vec<u8> = (0..9 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
     let local = super::e2e::write_file(world.home.path(), "data.bin", &data);
     let sha = hex::encode(sha2::Sha256::digest(&data));
     let dir = if hash_known {
