@@ -98,6 +98,9 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
     let oozie = OozieClient::new(&cluster.oozie_url, &user, &ctx.settings.http)?;
     let app_dir = hdfs_path(&launch.app_path);
 
+    // Where the job comes from (`git rev-parse` is a process of its own:
+    // it runs while staging does).
+    let provenance = tokio::task::spawn_blocking(provenance);
     let interrupts = Interrupts::install();
     let in_progress = InProgress::default();
     ctx.ui.status(&format!(
@@ -166,7 +169,7 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
     }
 
     let mut properties = launch.properties.clone();
-    properties.extend(provenance());
+    properties.extend(provenance.await.unwrap_or_default());
     properties.insert(
         "hjob.client.user".into(),
         ctx.env.get("USER").unwrap_or(&user).to_owned(),
