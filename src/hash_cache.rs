@@ -119,7 +119,16 @@ impl HashCache {
             if let Some(parent) = file.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            crate::state_server::write_durably(file, &serde_json::to_string(&self.entries)?)
+            // Written whole under another name, then renamed over the old
+            // one: never torn. Not fsynced: a lost cache only means a file
+            // is hashed again, and an fsync right after a large upload
+            // waits for the disk to flush what a local DataNode just wrote.
+            let temporary = file.with_extension(format!("json.{}.tmp", std::process::id()));
+            std::fs::write(&temporary, serde_json::to_string(&self.entries)?)?;
+            std::fs::rename(&temporary, file).inspect_err(|_| {
+                let _ = std::fs::remove_file(&temporary);
+            })?;
+            Ok(())
         })();
         if let Err(e) = result {
             tracing::debug!("hash cache not saved to {}: {e:#}", file.display());
