@@ -691,7 +691,20 @@ fn file_chunks(
         use sha2::Digest as _;
         use std::io::Read;
         let (home, free) = std::sync::mpsc::channel::<Vec<u8>>();
-        let mut hasher = hash.then(sha2::Sha256::new);
+        // SHA-256 on a thread of its own, fed the same chunks the network
+        // gets (a chunk's buffer comes back once both are done with it):
+        // the network never waits for the hash.
+        let hasher = hash.then(|| {
+            let (chunks, to_hash) = std::sync::mpsc::channel::<bytes::Bytes>();
+            let thread = std::thread::spawn(move || {
+                let mut hasher = sha2::Sha256::new();
+                for chunk in to_hash {
+                    hasher.update(&chunk);
+                }
+                hex::encode(hasher.finalize())
+            });
+            (chunks, thread)
+        });
         let mut allocated = 0;
         let mut read = ReadOutcome::default();
         loop {
@@ -725,14 +738,15 @@ fn file_chunks(
                     Ok(0) => Err(std::io::Error::other("the file shrank while it was read")),
                     Ok(n) => {
                         read.bytes += n as u64;
-                        if let Some(hasher) = &mut hasher {
-                            hasher.update(&buffer[..n]);
-                        }
-                        Ok(bytes::Bytes::from_owner(PooledChunk {
+                        let chunk = bytes::Bytes::from_owner(PooledChunk {
                             buffer,
                             len: n,
                             home: home.clone(),
-                        }))
+                        });
+                        if let Some((chunks, _)) = &hasher {
+                            let _ = chunks.send(chunk.clone());
+                        }
+                        Ok(chunk)
                     }
                     Err(e) => Err(e),
                 }
@@ -751,8 +765,12 @@ fn file_chunks(
             .metadata()
             .ok()
             .and_then(|m| crate::hash_cache::Stamp::of(&m));
-        if read.finished && !read.changed {
-            read.sha256 = hasher.map(|h| hex::encode(h.finalize()));
+        if let Some((chunks, thread)) = hasher {
+            drop(chunks);
+            let sha256 = thread.join().ok();
+            if read.finished && !read.changed {
+                read.sha256 = sha256;
+            }
         }
         drop(sender);
         let _ = done.send(read);
