@@ -5,8 +5,10 @@
 //! 1. [`JobSpec::new`] (pure): validates every user value (what XML cannot
 //!    carry, what Oozie would trim, `-D` without `=`, EL in the name, …) and
 //!    decides names, queue and schema.
-//! 2. [`plan_uploads`] (I/O): sizes and SHA-256 of every local file to ship,
-//!    and its content-addressed place in the HDFS cache.
+//! 2. [`plan_files`] (I/O): size of every local file to ship, and its
+//!    SHA-256 (its content-addressed place in the HDFS cache) when it is
+//!    remembered, small, or a dry run asks; staging hashes the others while
+//!    it uploads them. [`plan_uploads`] hashes every file.
 //! 3. [`build_context`] + [`crate::workflow::render`] (pure): the workflow
 //!    XML, checked structurally.
 //!
