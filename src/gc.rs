@@ -26,7 +26,8 @@
 //!   cache age: the later of HDFS `accessTime` and `modificationTime`
 //!   (just the latter when the NameNode keeps no access times, i.e. 0).
 //!   A cache directory left empty is removed too.
-//! - **Partial uploads** (`cache/<sha256>/.<name>.hjob-upload.…`): removed
+//! - **Partial uploads** (`cache/.<name>.hjob-upload.…` for new files,
+//!   `cache/<sha256>/.<name>.hjob-upload.…` for known ones): removed
 //!   when [`staging::is_abandoned`] says so (the same rule staging uses:
 //!   the writer was on this host and its process is gone, or the file is
 //!   older than a day).
@@ -457,6 +458,27 @@ pub async fn plan(
                     }
                 }
             }
+        }
+    }
+
+    // Partial uploads of new files, in `cache/` itself (written there
+    // before their hash is known).
+    for file in caches
+        .iter()
+        .filter(|f| f.kind == "FILE" && staging::is_upload_name(&f.path_suffix))
+    {
+        let entry = |reason: &str| Entry {
+            path: format!("{cache_dir}/{}", file.path_suffix),
+            kind: Kind::Upload,
+            reason: reason.to_owned(),
+            bytes: Some(file.length),
+        };
+        if staging::is_abandoned(file, now_ms) {
+            plan.remove.push(entry(
+                "abandoned upload (its writer is gone, or it is over a day old)",
+            ));
+        } else {
+            plan.keep.push(entry("upload in progress"));
         }
     }
 

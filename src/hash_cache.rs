@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-/// What identifies one version of a file on disk.
+/// What identifies one version of a file on disk: any write changes it
+/// (its ctime, if nothing else).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Stamp {
+pub struct Stamp {
     size: u64,
     inode: u64,
     mtime_ns: i128,
@@ -20,7 +21,8 @@ struct Stamp {
 }
 
 impl Stamp {
-    fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
+    /// The stamp of a file's metadata (`None` where there is none to take).
+    pub fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
@@ -117,7 +119,16 @@ impl HashCache {
             if let Some(parent) = file.parent() {
                 std::fs::create_dir_all(parent)?;
             }
-            crate::state_server::write_durably(file, &serde_json::to_string(&self.entries)?)
+            // Written whole under another name, then renamed over the old
+            // one: never torn. Not fsynced: a lost cache only means a file
+            // is hashed again, and an fsync right after a large upload
+            // waits for the disk to flush what a local DataNode just wrote.
+            let temporary = file.with_extension(format!("json.{}.tmp", std::process::id()));
+            std::fs::write(&temporary, serde_json::to_string(&self.entries)?)?;
+            std::fs::rename(&temporary, file).inspect_err(|_| {
+                let _ = std::fs::remove_file(&temporary);
+            })?;
+            Ok(())
         })();
         if let Err(e) = result {
             tracing::debug!("hash cache not saved to {}: {e:#}", file.display());

@@ -5,8 +5,10 @@
 //! 1. [`JobSpec::new`] (pure): validates every user value (what XML cannot
 //!    carry, what Oozie would trim, `-D` without `=`, EL in the name, …) and
 //!    decides names, queue and schema.
-//! 2. [`plan_uploads`] (I/O): sizes and SHA-256 of every local file to ship,
-//!    and its content-addressed place in the HDFS cache.
+//! 2. [`plan_files`] (I/O): size of every local file to ship, and its
+//!    SHA-256 (its content-addressed place in the HDFS cache) when it is
+//!    remembered, small, or a dry run asks; staging hashes the others while
+//!    it uploads them. [`plan_uploads`] hashes every file.
 //! 3. [`build_context`] + [`crate::workflow::render`] (pure): the workflow
 //!    XML, checked structurally.
 //!
@@ -30,7 +32,7 @@ use sha2::{Digest, Sha256};
 use crate::cli::run::{CommonRunArgs, RunKind};
 use crate::config::Settings;
 use crate::error::HjobError;
-use crate::hash_cache::HashCache;
+use crate::hash_cache::{HashCache, Stamp};
 use crate::state::ResolvedCluster;
 use crate::workflow::el::{self, Trim, check_value, escape_value};
 use crate::workflow::{self, Property, SchemaVersion, TemplateContext, Templates};
@@ -761,31 +763,107 @@ pub struct Upload {
     pub sha256: String,
 }
 
+/// A local file to ship, as planned before staging: its SHA-256 is known
+/// when the hash cache remembers this version of the file (or when it was
+/// hashed for a dry run); otherwise staging hashes it while uploading it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShippedFile {
+    /// The local path as given.
+    pub local: PathBuf,
+    /// Its name on HDFS (the last part of its cache path).
+    pub name: String,
+    /// Its size when planned.
+    pub bytes: u64,
+    /// Its SHA-256, lower-case hex, when already known.
+    pub sha256: Option<String>,
+    /// The version of the file the hash belongs to.
+    pub stamp: Option<Stamp>,
+}
+
+/// The content-addressed cache of a user's shipped files on HDFS.
+pub fn cache_root(user: &str) -> String {
+    format!("/user/{user}/.hjob/cache")
+}
+
+/// The cache path of a file with this content and name.
+pub fn cache_path(user: &str, sha256: &str, name: &str) -> String {
+    format!("{}/{sha256}/{name}", cache_root(user))
+}
+
 /// Reads every local file of the spec: size, SHA-256 and cache path. One
 /// upload per distinct HDFS path, in the spec's order. Hashes of unchanged
 /// files come from `hashes` instead of reading the file again.
 pub fn plan_uploads(spec: &JobSpec, hashes: &mut HashCache) -> Result<Vec<Upload>, HjobError> {
-    let mut uploads: Vec<Upload> = Vec::new();
+    Ok(plan_files(spec, hashes, true)?
+        .into_iter()
+        .filter_map(|f| {
+            let sha256 = f.sha256?;
+            Some(Upload {
+                hdfs: cache_path(&spec.user, &sha256, &f.name),
+                local: f.local,
+                bytes: f.bytes,
+                sha256,
+            })
+        })
+        .collect())
+}
+
+/// Files smaller than this are hashed before staging even when their hash
+/// is not remembered (a few milliseconds), so a copy already on HDFS is
+/// found without uploading it; larger ones are hashed while they upload,
+/// read once. The price: a large file new to this machine but already on
+/// HDFS (a jar copied from elsewhere) is uploaded once more, and its
+/// upload then kept as the one copy.
+pub const HASH_FIRST_LIMIT: u64 = 8 * 1024 * 1024;
+
+/// Checks every local file of the spec (it exists, is no directory) and
+/// takes its size, and its SHA-256 when `hashes` remembers it. With
+/// `hash_unknown` (or below [`HASH_FIRST_LIMIT`]), files whose hash is not
+/// remembered are read and hashed here; otherwise they are left for
+/// staging to hash while uploading. One
+/// entry per distinct cache path (or, unhashed, per distinct local path and
+/// name), in the spec's order.
+pub fn plan_files(
+    spec: &JobSpec,
+    hashes: &mut HashCache,
+    hash_unknown: bool,
+) -> Result<Vec<ShippedFile>, HjobError> {
+    let mut planned: Vec<ShippedFile> = Vec::new();
     for file in &spec.local_files {
-        let (bytes, sha256) = hash_file(file, hashes)?;
-        let hdfs = format!("/user/{}/.hjob/cache/{sha256}/{}", spec.user, file.name);
-        if uploads.iter().all(|u| u.hdfs != hdfs) {
-            uploads.push(Upload {
+        let metadata = check_file(file)?;
+        let (bytes, sha256) = match hashes.get(&file.path, &metadata) {
+            Some(sha256) => (metadata.len(), Some(sha256)),
+            None if hash_unknown || metadata.len() < HASH_FIRST_LIMIT => {
+                let (bytes, sha256) = hash_file(file, &metadata, hashes)?;
+                (bytes, Some(sha256))
+            }
+            None => (metadata.len(), None),
+        };
+        let same = |p: &ShippedFile| {
+            p.name == file.name
+                && match (&p.sha256, &sha256) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => p.local == file.path,
+                }
+        };
+        if !planned.iter().any(same) {
+            planned.push(ShippedFile {
                 local: file.path.clone(),
-                hdfs,
+                name: file.name.clone(),
                 bytes,
                 sha256,
+                stamp: Stamp::of(&metadata),
             });
         }
     }
-    Ok(uploads)
+    Ok(planned)
 }
 
-/// Size and SHA-256 of a local file, with usage errors that name the flag.
-fn hash_file(file: &LocalFile, hashes: &mut HashCache) -> Result<(u64, String), HjobError> {
+/// The error for a local file that cannot be read, naming its flag.
+fn open_error(file: &LocalFile, e: &std::io::Error) -> HjobError {
     let path = &file.path;
     let role = file.role;
-    let open_error = |e: std::io::Error| match e.kind() {
+    match e.kind() {
         std::io::ErrorKind::NotFound => HjobError::usage_hint(
             format!("{role} {}: no such file", path.display()),
             format!(
@@ -799,25 +877,37 @@ fn hash_file(file: &LocalFile, hashes: &mut HashCache) -> Result<(u64, String), 
             format!("cannot read {role} {}: {e}", path.display()),
             "check the file's permissions",
         ),
-    };
-    let metadata = std::fs::metadata(path).map_err(open_error)?;
+    }
+}
+
+/// A local file's metadata, with usage errors that name the flag.
+fn check_file(file: &LocalFile) -> Result<std::fs::Metadata, HjobError> {
+    let path = &file.path;
+    let metadata = std::fs::metadata(path).map_err(|e| open_error(file, &e))?;
     if metadata.is_dir() {
         return Err(HjobError::usage_hint(
-            format!("{role} {} is a directory", path.display()),
+            format!("{} {} is a directory", file.role, path.display()),
             "give a file; to ship a directory, pack it (tar czf dir.tgz DIR) and use --archive dir.tgz",
         ));
     }
-    if let Some(sha256) = hashes.get(path, &metadata) {
-        return Ok((metadata.len(), sha256));
-    }
-    let mut reader = std::fs::File::open(path).map_err(open_error)?;
+    Ok(metadata)
+}
+
+/// Size and SHA-256 of a local file, with usage errors that name the flag.
+fn hash_file(
+    file: &LocalFile,
+    metadata: &std::fs::Metadata,
+    hashes: &mut HashCache,
+) -> Result<(u64, String), HjobError> {
+    let path = &file.path;
+    let mut reader = std::fs::File::open(path).map_err(|e| open_error(file, &e))?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 64 * 1024];
     let mut bytes = 0u64;
     loop {
         let n = reader.read(&mut buffer).map_err(|e| {
             HjobError::usage_hint(
-                format!("cannot read {role} {}: {e}", path.display()),
+                format!("cannot read {} {}: {e}", file.role, path.display()),
                 "check the file (is it a readable regular file?)",
             )
         })?;
@@ -829,7 +919,7 @@ fn hash_file(file: &LocalFile, hashes: &mut HashCache) -> Result<(u64, String), 
     }
     let sha256 = hex::encode(hasher.finalize());
     if bytes == metadata.len() {
-        hashes.insert(path, &metadata, &sha256);
+        hashes.insert(path, metadata, &sha256);
     }
     Ok((bytes, sha256))
 }
@@ -988,11 +1078,33 @@ pub struct PreparedJob {
     pub workflow_xml: String,
     /// The Oozie submit configuration.
     pub properties: BTreeMap<String, String>,
-    /// Local files to upload (workflow.xml not included).
+    /// Local files to upload whose hash is known (workflow.xml not
+    /// included): every file of a dry run.
     pub uploads: Vec<Upload>,
+    /// Every local file to ship, hashed or not.
+    #[serde(skip)]
+    pub files: Vec<ShippedFile>,
     /// The workflow schema rendered.
     pub schema: SchemaVersion,
+    /// What the workflow is rendered from, to render it again once staging
+    /// knows every file's hash ([`PreparedJob::workflow_for`]).
+    #[serde(skip)]
+    pub spec: JobSpec,
+    #[serde(skip)]
+    pub template: crate::workflow::TemplateSource,
 }
+
+impl PreparedJob {
+    /// The workflow XML naming these uploads (one per shipped file).
+    pub fn workflow_for(&self, uploads: &[Upload]) -> Result<String, HjobError> {
+        let context = build_context(&self.spec, uploads)?;
+        workflow::render(&self.template, &context)
+    }
+}
+
+/// A SHA-256 that no content has in practice, standing in for hashes not
+/// known yet when the workflow is first rendered and checked.
+const HASH_STAND_IN: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// What [`prepare`] needs.
 #[derive(Debug, Clone, Copy)]
@@ -1007,6 +1119,10 @@ pub struct PrepareInput<'a> {
     pub templates: &'a Templates,
     /// This submission's id (see [`new_submission_id`]).
     pub submission_id: &'a str,
+    /// Hash every local file now (a dry run shows the hashes); otherwise
+    /// files whose hash is not remembered are hashed while staging uploads
+    /// them.
+    pub hash_all: bool,
 }
 
 /// Checks everything about a request that needs neither the state service
@@ -1046,24 +1162,47 @@ pub fn prepare(input: &PrepareInput<'_>) -> Result<PreparedJob, HjobError> {
     let template = input.templates.require(&spec.template)?;
     check_shell_command_is_shipped(&spec)?;
     let mut hashes = HashCache::load(input.settings.data_dir.as_deref());
-    let uploads = plan_uploads(&spec, &mut hashes)?;
+    let files = plan_files(&spec, &mut hashes, input.hash_all)?;
     hashes.save();
-    let context = build_context(&spec, &uploads)?;
+    // Files not hashed yet render with a stand-in hash, so the template is
+    // checked before anything is uploaded; staging renders it again.
+    let placeholders: Vec<Upload> = files
+        .iter()
+        .map(|f| {
+            let sha256 = f.sha256.clone().unwrap_or_else(|| HASH_STAND_IN.into());
+            Upload {
+                local: f.local.clone(),
+                hdfs: cache_path(&spec.user, &sha256, &f.name),
+                bytes: f.bytes,
+                sha256,
+            }
+        })
+        .collect();
+    let context = build_context(&spec, &placeholders)?;
     let workflow_xml = workflow::render(template, &context)?;
+    let uploads = placeholders
+        .into_iter()
+        .zip(&files)
+        .filter(|(_, f)| f.sha256.is_some())
+        .map(|(u, _)| u)
+        .collect();
     let app_dir = spec.app_dir();
     let app_path = format!("{}{app_dir}", cluster.name_node.trim_end_matches('/'));
     let properties = job_properties(&spec, input.cluster, &app_path);
     Ok(PreparedJob {
         cluster: input.cluster.name.clone(),
-        kind: spec.template,
-        submission_id: spec.submission_id,
-        app_name: spec.app_name,
+        kind: spec.template.clone(),
+        submission_id: spec.submission_id.clone(),
+        app_name: spec.app_name.clone(),
         app_dir,
         app_path,
         workflow_xml,
         properties,
         uploads,
+        files,
         schema: spec.schema,
+        template: template.clone(),
+        spec,
     })
 }
 

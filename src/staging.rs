@@ -3,20 +3,30 @@
 //! Layout under `/user/<user>/.hjob/`: one app dir per submission
 //! (`runs/<submission id>/workflow.xml`), and shipped files content-addressed
 //! (`cache/<sha256>/<file name>`): a cached file already there with the same
-//! length is not uploaded again. Every staged file's length is checked with
-//! GETFILESTATUS afterwards, so a truncated jar never runs. An upload cut off
-//! mid-way, or answered with a retryable status (5xx, 408, 429), is sent
-//! again from the start of that file (with overwrite, so it is idempotent)
-//! after a capped, jittered backoff.
+//! length is not uploaded again. An upload cut off mid-way, or answered with
+//! a retryable status (5xx, 408, 429), is sent again from the start of that
+//! file (with overwrite, so it is idempotent) after a capped, jittered
+//! backoff.
 //!
-//! A shipped file is written under a temporary name beside its cache path,
-//! then renamed into place once its length is checked, so a half-written
-//! file is never under a cache path and never reused. The temporary name is
-//! `.<file name>.hjob-upload.<pid>.<nanos>.<host>` (see [`UPLOAD_MARKER`]):
-//! a client killed mid-upload leaves such a file. The next upload into the
-//! same cache directory removes those of dead processes on this host and
-//! any older than [`STALE_UPLOAD_AGE`], and `hjob gc` removes the rest by
-//! the same rule ([`is_abandoned`]).
+//! A shipped file whose hash is not known yet (a new jar) is read once: the
+//! same reads feed the SHA-256 and the DataNode. It is written under a
+//! temporary name in `cache/`, then renamed into `cache/<sha256>/` once the
+//! hash is known. A file whose hash is known is written under a temporary
+//! name beside its cache path. Either way a half-written file is never
+//! under a cache path and never reused, and after the rename the cache
+//! path's length is checked with GETFILESTATUS before anything is
+//! submitted. When the rename finds a copy of the same length already there
+//! (another run shipped the same content meanwhile), that copy is kept and
+//! the temporary file removed: one copy. A local file that changes while it
+//! is read (its length, inode, mtime or ctime differ from when it was
+//! opened) is never staged: its upload is removed and the file read again,
+//! up to [`CHANGE_TRIES`] times.
+//!
+//! The temporary name is `.<file name>.hjob-upload.<pid>.<nanos>.<host>`
+//! (see [`UPLOAD_MARKER`]): a client killed mid-upload leaves such a file.
+//! Each upload removes, from the directory it writes in, those of dead
+//! processes on this host and any older than [`STALE_UPLOAD_AGE`], and `hjob
+//! gc` removes the rest by the same rule ([`is_abandoned`]).
 //!
 //! A file taken from the cache is marked as used (SETTIMES), so `hjob gc`,
 //! which removes cached files unused for days, spares a file a job is about
@@ -29,21 +39,14 @@ use std::time::Duration;
 
 use crate::config::HttpSettings;
 use crate::error::{HjobError, Service};
+use crate::hash_cache::Stamp;
 use crate::http::{jitter, next_delay};
+use crate::job::{ShippedFile, Upload, cache_path, cache_root};
 use crate::ui::Ui;
-use crate::webhdfs::WebHdfsClient;
+use crate::webhdfs::{FileUpload, WebHdfsClient};
 
-/// One local file to ship, and where it goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StagedFile {
-    pub local: PathBuf,
-    /// Absolute HDFS path (no scheme), e.g. `/user/alice/.hjob/cache/<sha>/job.jar`.
-    pub hdfs: String,
-    pub bytes: u64,
-}
-
-/// What staging did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What staging the shipped files did.
+#[derive(Debug, Clone, Default)]
 pub struct StagingReport {
     /// Bytes of shipped files actually uploaded (0 when all were cached).
     pub uploaded_bytes: u64,
@@ -51,7 +54,16 @@ pub struct StagingReport {
     pub uploaded: Vec<String>,
     /// Files found in the cache and not uploaded again.
     pub cached: Vec<String>,
+    /// Every shipped file, where it now is on HDFS.
+    pub staged: Vec<Upload>,
+    /// Hashes learnt while uploading, for the hash cache: the file and its
+    /// metadata when it was read.
+    pub hashed: Vec<(PathBuf, std::fs::Metadata, String)>,
 }
+
+/// How many times a local file that changes while it is uploaded is read
+/// again before staging gives up.
+pub const CHANGE_TRIES: u32 = 3;
 
 /// Tracks the file being written, so an interrupt can remove a partial one.
 #[derive(Debug, Default, Clone)]
@@ -140,32 +152,69 @@ fn percent_decode(path: &str) -> String {
         .unwrap_or_else(|| path.to_owned())
 }
 
-/// Stages the shipped files and the workflow.
-pub async fn stage(
+/// Stages the shipped files of `user` into the cache: each is found there,
+/// or uploaded (and hashed while uploading when its hash is not known).
+pub async fn stage_files(
     webhdfs: &WebHdfsClient,
-    files: &[StagedFile],
-    app_dir: &str,
-    workflow_xml: &str,
+    user: &str,
+    files: &[ShippedFile],
     ui: &Ui,
     in_progress: &InProgress,
     retry: UploadRetry,
 ) -> anyhow::Result<StagingReport> {
     let mut report = StagingReport::default();
     for file in files {
-        if let Some(status) = webhdfs.status(&file.hdfs).await?
-            && status.kind == "FILE"
-            && status.length == file.bytes
-            && mark_used(webhdfs, &file.hdfs).await
-        {
-            tracing::debug!("{} is cached, not uploading", file.hdfs);
-            report.cached.push(file.hdfs.clone());
-            continue;
-        }
-        upload_file(webhdfs, file, ui, in_progress, retry).await?;
-        report.uploaded_bytes += file.bytes;
-        report.uploaded.push(file.hdfs.clone());
+        let staged = match &file.sha256 {
+            Some(sha256) => {
+                let hdfs = cache_path(user, sha256, &file.name);
+                if let Some(status) = webhdfs.status(&hdfs).await?
+                    && status.kind == "FILE"
+                    && status.length == file.bytes
+                    && mark_used(webhdfs, &hdfs).await
+                {
+                    tracing::debug!("{hdfs} is cached, not uploading");
+                    report.cached.push(hdfs.clone());
+                    Upload {
+                        local: file.local.clone(),
+                        hdfs,
+                        bytes: file.bytes,
+                        sha256: sha256.clone(),
+                    }
+                } else {
+                    match upload_known(webhdfs, file, &hdfs, ui, in_progress, retry).await? {
+                        Some(bytes) => {
+                            report.uploaded_bytes += bytes;
+                            report.uploaded.push(hdfs.clone());
+                            Upload {
+                                local: file.local.clone(),
+                                hdfs,
+                                bytes,
+                                sha256: sha256.clone(),
+                            }
+                        }
+                        // It changed since it was hashed: hash it anew.
+                        None => {
+                            upload_new(webhdfs, user, file, ui, in_progress, retry, &mut report)
+                                .await?
+                        }
+                    }
+                }
+            }
+            None => upload_new(webhdfs, user, file, ui, in_progress, retry, &mut report).await?,
+        };
+        report.staged.push(staged);
     }
-    webhdfs.mkdirs(app_dir, "755").await?;
+    Ok(report)
+}
+
+/// Writes the workflow into the app dir (CREATE makes the directories).
+pub async fn stage_workflow(
+    webhdfs: &WebHdfsClient,
+    app_dir: &str,
+    workflow_xml: &str,
+    in_progress: &InProgress,
+    retry: UploadRetry,
+) -> anyhow::Result<()> {
     let workflow_path = format!("{}/workflow.xml", app_dir.trim_end_matches('/'));
     in_progress.set(Some(workflow_path.clone()));
     let mut tries = Tries::new(retry);
@@ -179,9 +228,8 @@ pub async fn stage(
             Err(e) => return Err(e),
         }
     }
-    verify_length(webhdfs, &workflow_path, workflow_xml.len() as u64).await?;
     in_progress.set(None);
-    Ok(report)
+    Ok(())
 }
 
 /// Marks a cached file as used now, so `hjob gc` (which removes files
@@ -336,87 +384,210 @@ async fn remove_abandoned_uploads(webhdfs: &WebHdfsClient, dir: &str) {
     }
 }
 
-/// Uploads one shipped file into the content-addressed cache. It is written
-/// under a temporary name, checked, then renamed into place, so concurrent
-/// runs shipping the same file never see each other's half-written copy.
-async fn upload_file(
+/// A shipped file's name, for messages.
+fn display_name(file: &ShippedFile) -> String {
+    file.local.file_name().map_or_else(
+        || file.local.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// Uploads a file whose hash is known to a temporary name beside its cache
+/// path `hdfs`, then renames it into place. `None` when the file is not the
+/// version that was hashed (it changed since, or while it was read): the
+/// temporary file is removed, nothing is under `hdfs`.
+async fn upload_known(
     webhdfs: &WebHdfsClient,
-    file: &StagedFile,
+    file: &ShippedFile,
+    hdfs: &str,
     ui: &Ui,
     in_progress: &InProgress,
     retry: UploadRetry,
-) -> anyhow::Result<()> {
-    let name = file.local.file_name().map_or_else(
-        || file.local.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    if let Some((dir, _)) = file.hdfs.rsplit_once('/') {
-        remove_abandoned_uploads(webhdfs, dir).await;
+) -> anyhow::Result<Option<u64>> {
+    let temporary = temporary_path(hdfs);
+    let upload = upload_to(webhdfs, file, &temporary, false, ui, in_progress, retry).await?;
+    if upload.changed || Stamp::of(&upload.opened) != file.stamp {
+        tracing::debug!(
+            "{} changed since it was hashed; hashing it again",
+            file.local.display()
+        );
+        let _ = webhdfs.delete(&temporary, false).await;
+        in_progress.set(None);
+        return Ok(None);
     }
-    let temporary = temporary_path(&file.hdfs);
-    let mut tries = Tries::new(retry);
-    loop {
-        in_progress.set(Some(temporary.clone()));
-        let bar = if file.bytes >= PROGRESS_THRESHOLD {
-            ui.byte_bar(file.bytes, &format!("uploading {name}"))
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
-        let sent = Arc::new(AtomicU64::new(0));
-        let progress_bar = bar.clone();
-        let progress_sent = sent.clone();
-        let result = webhdfs
-            .create_from_file(&temporary, &file.local, true, move |n| {
-                progress_sent.store(n, Ordering::Relaxed);
-                progress_bar.set_position(n);
-            })
-            .await;
-        bar.finish_and_clear();
-        match result {
-            Ok(_) => break,
-            Err(e) if is_worth_retrying(&e) && tries.attempt < tries.policy.tries => {
-                ui.warn(&format!(
-                    "upload of {name} failed after {} bytes ({}); retrying from the start",
-                    sent.load(Ordering::Relaxed),
-                    e.chain()
-                        .last()
-                        .map(ToString::to_string)
-                        .unwrap_or_default()
-                ));
-                tries.again(&e).await;
-            }
-            Err(e) => {
-                let _ = webhdfs.delete(&temporary, false).await;
-                return Err(e);
-            }
-        }
-    }
-    verify_length(webhdfs, &temporary, file.bytes).await?;
-    if !webhdfs.rename(&temporary, &file.hdfs).await? {
-        // Something is in the way. A copy of the right length is another
-        // run's upload of the same content: keep it. Anything else (a copy
-        // truncated by a client that died mid-write without hjob's
-        // temporary name, say) is replaced, so it never runs.
-        let in_the_way = webhdfs.status(&file.hdfs).await?;
-        if in_the_way
-            .as_ref()
-            .is_some_and(|s| s.kind == "FILE" && s.length == file.bytes)
-        {
-            let _ = webhdfs.delete(&temporary, false).await;
-        } else {
-            ui.warn(&format!(
-                "the staged copy of {name} at {} had the wrong length; replacing it",
-                file.hdfs
-            ));
-            webhdfs.delete(&file.hdfs, false).await?;
-            if !webhdfs.rename(&temporary, &file.hdfs).await? {
-                let _ = webhdfs.delete(&temporary, false).await;
-            }
-        }
-    }
-    verify_length(webhdfs, &file.hdfs, file.bytes).await?;
+    move_into_place(
+        webhdfs,
+        &temporary,
+        hdfs,
+        upload.len,
+        &display_name(file),
+        ui,
+    )
+    .await?;
     in_progress.set(None);
-    Ok(())
+    Ok(Some(upload.len))
+}
+
+/// Uploads a file whose hash is not known, hashing it from the same reads:
+/// to a temporary name in `cache/`, then renamed into `cache/<sha256>/`.
+/// A file that changes while it is read is read again, up to
+/// [`CHANGE_TRIES`] times; then staging fails and nothing is submitted.
+async fn upload_new(
+    webhdfs: &WebHdfsClient,
+    user: &str,
+    file: &ShippedFile,
+    ui: &Ui,
+    in_progress: &InProgress,
+    retry: UploadRetry,
+    report: &mut StagingReport,
+) -> anyhow::Result<Upload> {
+    let name = display_name(file);
+    let root = cache_root(user);
+    for _ in 0..CHANGE_TRIES {
+        let temporary = temporary_path(&format!("{root}/{}", file.name));
+        let upload = upload_to(webhdfs, file, &temporary, true, ui, in_progress, retry).await?;
+        let sha256 = match (&upload.sha256, upload.changed) {
+            (Some(sha256), false) => sha256.clone(),
+            _ => {
+                let _ = webhdfs.delete(&temporary, false).await;
+                in_progress.set(None);
+                ui.warn(&format!(
+                    "{} changed while it was uploaded; reading it again",
+                    file.local.display()
+                ));
+                continue;
+            }
+        };
+        let hdfs = cache_path(user, &sha256, &file.name);
+        let dir = hdfs.rsplit_once('/').map_or(root.as_str(), |(d, _)| d);
+        // RENAME does not make the destination's parent.
+        if let Err(e) = webhdfs.mkdirs(dir, "755").await {
+            let _ = webhdfs.delete(&temporary, false).await;
+            return Err(e);
+        }
+        move_into_place(webhdfs, &temporary, &hdfs, upload.len, &name, ui).await?;
+        in_progress.set(None);
+        report.uploaded_bytes += upload.len;
+        report.uploaded.push(hdfs.clone());
+        report
+            .hashed
+            .push((file.local.clone(), upload.opened, sha256.clone()));
+        return Ok(Upload {
+            local: file.local.clone(),
+            hdfs,
+            bytes: upload.len,
+            sha256,
+        });
+    }
+    Err(HjobError::usage_hint(
+        format!(
+            "{} changed while it was uploaded, {CHANGE_TRIES} times; nothing was submitted",
+            file.local.display()
+        ),
+        "run the command again once whatever writes the file (a build?) has finished",
+    )
+    .into())
+}
+
+/// Uploads a local file to `temporary` (retried from the start as the
+/// policy says), removing abandoned uploads from its directory meanwhile.
+async fn upload_to(
+    webhdfs: &WebHdfsClient,
+    file: &ShippedFile,
+    temporary: &str,
+    hash: bool,
+    ui: &Ui,
+    in_progress: &InProgress,
+    retry: UploadRetry,
+) -> anyhow::Result<FileUpload> {
+    let name = display_name(file);
+    let cleanup = async {
+        if let Some((dir, _)) = temporary.rsplit_once('/') {
+            remove_abandoned_uploads(webhdfs, dir).await;
+        }
+    };
+    let upload = async {
+        let mut tries = Tries::new(retry);
+        loop {
+            in_progress.set(Some(temporary.to_owned()));
+            let bar = if file.bytes >= PROGRESS_THRESHOLD {
+                ui.byte_bar(file.bytes, &format!("uploading {name}"))
+            } else {
+                indicatif::ProgressBar::hidden()
+            };
+            let sent = Arc::new(AtomicU64::new(0));
+            let progress_bar = bar.clone();
+            let progress_sent = sent.clone();
+            let result = webhdfs
+                .create_from_file(temporary, &file.local, true, hash, move |n| {
+                    progress_sent.store(n, Ordering::Relaxed);
+                    progress_bar.set_position(n);
+                })
+                .await;
+            bar.finish_and_clear();
+            match result {
+                Ok(upload) => return Ok(upload),
+                Err(e) if is_worth_retrying(&e) && tries.attempt < tries.policy.tries => {
+                    ui.warn(&format!(
+                        "upload of {name} failed after {} bytes ({}); retrying from the start",
+                        sent.load(Ordering::Relaxed),
+                        e.chain()
+                            .last()
+                            .map(ToString::to_string)
+                            .unwrap_or_default()
+                    ));
+                    tries.again(&e).await;
+                }
+                Err(e) => {
+                    let _ = webhdfs.delete(temporary, false).await;
+                    return Err(e);
+                }
+            }
+        }
+    };
+    let ((), upload) = tokio::join!(cleanup, upload);
+    upload
+}
+
+/// Renames an uploaded temporary file to its cache path `hdfs`, then
+/// checks the length there. When something is in the way, a copy of the
+/// right length (another run's upload of the same content) is kept and the
+/// temporary file removed; anything else (a copy truncated by a client that
+/// died mid-write without hjob's temporary name, say) is replaced, so it
+/// never runs.
+async fn move_into_place(
+    webhdfs: &WebHdfsClient,
+    temporary: &str,
+    hdfs: &str,
+    len: u64,
+    name: &str,
+    ui: &Ui,
+) -> anyhow::Result<()> {
+    if webhdfs.rename(temporary, hdfs).await? {
+        return verify_length(webhdfs, hdfs, len).await;
+    }
+    match webhdfs.status(hdfs).await? {
+        Some(s) if s.kind == "FILE" && s.length == len => {
+            let _ = webhdfs.delete(temporary, false).await;
+            return Ok(());
+        }
+        Some(_) => {
+            ui.warn(&format!(
+                "the staged copy of {name} at {hdfs} had the wrong length; replacing it"
+            ));
+            webhdfs.delete(hdfs, false).await?;
+        }
+        // Its directory went (a gc meanwhile): make it again.
+        None => {
+            if let Some((dir, _)) = hdfs.rsplit_once('/') {
+                webhdfs.mkdirs(dir, "755").await?;
+            }
+        }
+    }
+    if !webhdfs.rename(temporary, hdfs).await? {
+        let _ = webhdfs.delete(temporary, false).await;
+    }
+    verify_length(webhdfs, hdfs, len).await
 }
 
 /// Checks that a staged file has the expected length (never run a truncated jar).

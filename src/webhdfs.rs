@@ -518,21 +518,53 @@ impl WebHdfsClient {
     }
 
     /// Uploads a local file to `path` (two-step CREATE), streaming it from
-    /// disk; `on_progress` is called with the bytes sent so far.
+    /// disk; `on_progress` is called with the bytes sent so far. With
+    /// `hash`, the same reads feed a SHA-256 on the reading thread, so the
+    /// file is read once and hashed while the upload waits on the socket.
+    ///
+    /// The file's length, inode, mtime and ctime are taken when it is
+    /// opened and again after its last byte was read: a file changed
+    /// meanwhile comes back as [`FileUpload::changed`] (whatever the
+    /// DataNode answered), and its upload must not be used.
     pub async fn create_from_file(
         &self,
         path: &str,
         local: &Path,
         overwrite: bool,
+        hash: bool,
         on_progress: impl Fn(u64) + Send + Sync + 'static,
-    ) -> anyhow::Result<u64> {
-        let location = self.create_location(path, overwrite).await?;
+    ) -> anyhow::Result<FileUpload> {
         let file = std::fs::File::open(local)
             .map_err(|e| HjobError::usage(format!("cannot read {}: {e}", local.display())))?;
-        let len = file.metadata()?.len();
-        let body = reqwest::Body::wrap_stream(file_chunks(file, on_progress));
-        self.put_data(path, &location, body, len).await?;
-        Ok(len)
+        let opened = file
+            .metadata()
+            .map_err(|e| HjobError::usage(format!("cannot read {}: {e}", local.display())))?;
+        let len = opened.len();
+        let location = self.create_location(path, overwrite).await?;
+        let (chunks, outcome) = file_chunks(file, len, hash, on_progress);
+        let body = reqwest::Body::wrap_stream(chunks);
+        let sent = self.put_data(path, &location, body, len).await;
+        // The reader ends right after the last chunk it handed over (or as
+        // soon as the request dropped the stream).
+        let read = outcome.await.unwrap_or_default();
+        let changed = read.changed
+            || read.bytes != len
+            || crate::hash_cache::Stamp::of(&opened) != read.stamp_after;
+        if changed && read.finished {
+            return Ok(FileUpload {
+                len,
+                sha256: None,
+                opened,
+                changed: true,
+            });
+        }
+        sent?;
+        Ok(FileUpload {
+            len,
+            sha256: read.sha256,
+            opened,
+            changed: false,
+        })
     }
 
     /// Uploads in-memory bytes to `path` (two-step CREATE).
@@ -619,6 +651,35 @@ const UPLOAD_READ_AHEAD: usize = 4;
 /// read, and the few the HTTP layer may still hold while writing.
 const UPLOAD_BUFFERS: usize = UPLOAD_READ_AHEAD + 4;
 
+/// What [`WebHdfsClient::create_from_file`] did.
+#[derive(Debug, Clone)]
+pub struct FileUpload {
+    /// Bytes sent (the file's length when opened).
+    pub len: u64,
+    /// The SHA-256 of those bytes, lower-case hex (when asked for).
+    pub sha256: Option<String>,
+    /// The file's metadata when it was opened (what the hash belongs to).
+    pub opened: std::fs::Metadata,
+    /// The file changed while it was read: the upload is not of one
+    /// version of it, and must be thrown away.
+    pub changed: bool,
+}
+
+/// What the reading thread found.
+#[derive(Debug, Default)]
+struct ReadOutcome {
+    /// Bytes read.
+    bytes: u64,
+    /// Their SHA-256, when hashing.
+    sha256: Option<String>,
+    /// The file's stamp after the last read.
+    stamp_after: Option<crate::hash_cache::Stamp>,
+    /// It ended early, had more bytes than when opened, or failed to read.
+    changed: bool,
+    /// It read to the end (not stopped by the request going away).
+    finished: bool,
+}
+
 /// A chunk of a file being uploaded. When the HTTP layer is done with it,
 /// its buffer goes back to the reader, so an upload allocates (and zeroes)
 /// its few buffers once instead of one per chunk.
@@ -641,18 +702,42 @@ impl Drop for PooledChunk {
     }
 }
 
-/// Streams a file in chunks read by a blocking thread a few chunks ahead of
-/// the network, so disk reads and socket writes overlap and memory stays
-/// bounded whatever the file size (`UPLOAD_BUFFERS` chunks, reused).
+/// Streams `len` bytes of a file in chunks read by a blocking thread a few
+/// chunks ahead of the network, so disk reads (and, with `hash`, SHA-256)
+/// overlap the socket writes and memory stays bounded whatever the file
+/// size (`UPLOAD_BUFFERS` chunks, reused). The second value says what the
+/// reader found once it is done.
 fn file_chunks(
     mut file: std::fs::File,
+    len: u64,
+    hash: bool,
     on_progress: impl Fn(u64) + Send + Sync + 'static,
-) -> impl futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send + 'static {
+) -> (
+    impl futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send + 'static,
+    tokio::sync::oneshot::Receiver<ReadOutcome>,
+) {
     let (sender, receiver) = tokio::sync::mpsc::channel(UPLOAD_READ_AHEAD);
+    let (done, outcome) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
+        use sha2::Digest as _;
         use std::io::Read;
         let (home, free) = std::sync::mpsc::channel::<Vec<u8>>();
+        // SHA-256 on a thread of its own, fed the same chunks the network
+        // gets (a chunk's buffer comes back once both are done with it):
+        // the network never waits for the hash.
+        let hasher = hash.then(|| {
+            let (chunks, to_hash) = std::sync::mpsc::channel::<bytes::Bytes>();
+            let thread = std::thread::spawn(move || {
+                let mut hasher = sha2::Sha256::new();
+                for chunk in to_hash {
+                    hasher.update(&chunk);
+                }
+                hex::encode(hasher.finalize())
+            });
+            (chunks, thread)
+        });
         let mut allocated = 0;
+        let mut read = ReadOutcome::default();
         loop {
             let mut buffer = match free.try_recv() {
                 Ok(buffer) => buffer,
@@ -666,23 +751,63 @@ fn file_chunks(
                     Err(_) => break,
                 },
             };
-            let result = match file.read(&mut buffer) {
-                Ok(0) => break,
-                Ok(len) => Ok(bytes::Bytes::from_owner(PooledChunk {
-                    buffer,
-                    len,
-                    home: home.clone(),
-                })),
-                Err(e) => Err(e),
+            // Never more than `len` (the length announced): one byte past
+            // it only to learn that the file grew.
+            let want = (len - read.bytes).min(UPLOAD_CHUNK as u64) as usize;
+            let result = if want == 0 {
+                let mut probe = [0u8; 1];
+                match file.read(&mut probe) {
+                    Ok(0) => {
+                        read.finished = true;
+                        break;
+                    }
+                    Ok(_) => Err(std::io::Error::other("the file grew while it was read")),
+                    Err(e) => Err(e),
+                }
+            } else {
+                match file.read(&mut buffer[..want]) {
+                    Ok(0) => Err(std::io::Error::other("the file shrank while it was read")),
+                    Ok(n) => {
+                        read.bytes += n as u64;
+                        let chunk = bytes::Bytes::from_owner(PooledChunk {
+                            buffer,
+                            len: n,
+                            home: home.clone(),
+                        });
+                        if let Some((chunks, _)) = &hasher {
+                            let _ = chunks.send(chunk.clone());
+                        }
+                        Ok(chunk)
+                    }
+                    Err(e) => Err(e),
+                }
             };
-            let failed = result.is_err();
-            if sender.blocking_send(result).is_err() || failed {
+            if result.is_err() {
+                read.changed = true;
+                read.finished = true;
+                let _ = sender.blocking_send(result);
+                break;
+            }
+            if sender.blocking_send(result).is_err() {
                 break;
             }
         }
+        read.stamp_after = file
+            .metadata()
+            .ok()
+            .and_then(|m| crate::hash_cache::Stamp::of(&m));
+        if let Some((chunks, thread)) = hasher {
+            drop(chunks);
+            let sha256 = thread.join().ok();
+            if read.finished && !read.changed {
+                read.sha256 = sha256;
+            }
+        }
+        drop(sender);
+        let _ = done.send(read);
     });
     let mut sent = 0u64;
-    futures_util::stream::unfold(receiver, |mut receiver| async move {
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|item| (item, receiver))
     })
     .map(move |chunk| {
@@ -691,7 +816,8 @@ fn file_chunks(
             on_progress(sent);
         }
         chunk
-    })
+    });
+    (stream, outcome)
 }
 
 #[cfg(test)]
@@ -713,42 +839,126 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn file_chunks_reuse_their_buffers_and_keep_every_byte() {
-        // Many more chunks than buffers, held a while each like the network
-        // does: the content must come through exactly.
-        let len = UPLOAD_CHUNK * (UPLOAD_BUFFERS * 3) + 12_345;
-        let content: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
-        let file = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(file.path(), &content).unwrap();
-        let progress = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let seen = progress.clone();
-        let stream = file_chunks(std::fs::File::open(file.path()).unwrap(), move |n| {
-            seen.store(n, std::sync::atomic::Ordering::Relaxed);
-        });
-        let chunks: Vec<bytes::Bytes> = tokio::runtime::Builder::new_current_thread()
+    /// Drains a file's chunks the way the network does (two held at a
+    /// time), calling `between` after the first chunk; returns the bytes
+    /// and what the reader found.
+    fn drain(
+        path: &std::path::Path,
+        hash: bool,
+        between: impl FnOnce(),
+        progress: impl Fn(u64) + Send + Sync + 'static,
+    ) -> (Vec<u8>, ReadOutcome) {
+        let file = std::fs::File::open(path).unwrap();
+        let len = file.metadata().unwrap().len();
+        let (stream, outcome) = file_chunks(file, len, hash, progress);
+        tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap()
             .block_on(async {
                 let mut stream = std::pin::pin!(stream);
                 let mut out = Vec::new();
                 let mut held = std::collections::VecDeque::new();
+                let mut between = Some(between);
                 while let Some(chunk) = stream.next().await {
-                    held.push_back(chunk.unwrap());
+                    let Ok(chunk) = chunk else { break };
+                    held.push_back(chunk);
+                    if let Some(between) = between.take() {
+                        between();
+                    }
                     // Keep two in flight; drop the oldest as a socket would.
                     if held.len() > 2 {
-                        out.push(bytes::Bytes::copy_from_slice(&held.pop_front().unwrap()));
+                        out.extend_from_slice(&held.pop_front().unwrap());
                     }
                 }
-                out.extend(held.into_iter().map(|b| bytes::Bytes::copy_from_slice(&b)));
-                out
-            });
-        let joined: Vec<u8> = chunks.iter().flat_map(|c| c.iter().copied()).collect();
+                for chunk in held {
+                    out.extend_from_slice(&chunk);
+                }
+                (out, outcome.await.unwrap())
+            })
+    }
+
+    #[test]
+    fn file_chunks_reuse_their_buffers_hash_and_keep_every_byte() {
+        // Many more chunks than buffers, held a while each like the network
+        // does: the content must come through exactly, hashed.
+        let len = UPLOAD_CHUNK * (UPLOAD_BUFFERS * 3) + 12_345;
+        let content: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), &content).unwrap();
+        let progress = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let seen = progress.clone();
+        let (joined, outcome) = drain(
+            file.path(),
+            true,
+            || {},
+            move |n| {
+                seen.store(n, std::sync::atomic::Ordering::Relaxed);
+            },
+        );
         assert_eq!(joined.len(), content.len());
         assert!(joined == content, "content changed in transit");
         assert_eq!(
             progress.load(std::sync::atomic::Ordering::Relaxed),
             len as u64
+        );
+        use sha2::Digest as _;
+        assert_eq!(
+            outcome.sha256.as_deref(),
+            Some(hex::encode(sha2::Sha256::digest(&content)).as_str())
+        );
+        assert!(outcome.finished && !outcome.changed);
+        // Without hashing: the same bytes, no hash.
+        let (joined, outcome) = drain(file.path(), false, || {}, |_| {});
+        assert!(joined == content);
+        assert_eq!(outcome.sha256, None);
+    }
+
+    #[test]
+    fn a_file_changed_while_it_is_read_is_reported() {
+        let len = UPLOAD_CHUNK * (UPLOAD_BUFFERS * 2);
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), vec![7u8; len]).unwrap();
+        // Grown after the first chunk, the reader still far from the end:
+        // it stops at the announced length and reports the change.
+        let (_, outcome) = drain(
+            file.path(),
+            true,
+            || {
+                use std::io::Write as _;
+                let mut f = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(file.path())
+                    .unwrap();
+                f.write_all(b"more").unwrap();
+            },
+            |_| {},
+        );
+        assert!(outcome.changed, "{outcome:?}");
+        assert_eq!(outcome.sha256, None, "no hash for a torn read");
+        // Rewritten in place, same length: the stamp tells.
+        std::fs::write(file.path(), vec![7u8; len]).unwrap();
+        let opened = std::fs::metadata(file.path()).unwrap();
+        let (_, outcome) = drain(
+            file.path(),
+            true,
+            || {
+                use std::io::{Seek as _, Write as _};
+                // Let the clock move past the file's current ctime.
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                let mut f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(file.path())
+                    .unwrap();
+                f.seek(std::io::SeekFrom::Start(len as u64 / 2)).unwrap();
+                f.write_all(b"x").unwrap();
+            },
+            |_| {},
+        );
+        assert!(outcome.finished);
+        assert_ne!(
+            outcome.stamp_after,
+            crate::hash_cache::Stamp::of(&opened),
+            "an in-place write changes the stamp"
         );
     }
 

@@ -9,10 +9,12 @@ use serde_json::json;
 use super::Context;
 use super::wait::{AttachOptions, attach};
 use crate::error::{ExitStatus, HjobError};
+use crate::hash_cache::HashCache;
 use crate::interrupt::Interrupts;
+use crate::job::PreparedJob;
 use crate::job_records::{self, JobRecord};
 use crate::oozie::OozieClient;
-use crate::staging::{InProgress, StagedFile, UploadRetry, hdfs_path, stage};
+use crate::staging::{InProgress, UploadRetry, hdfs_path, stage_files, stage_workflow};
 use crate::state::{ResolvedCluster, StateClient};
 use crate::submit::{SubmitRequest, submit_once};
 use crate::timefmt::rfc3339;
@@ -25,9 +27,10 @@ pub struct Launch {
     pub app_name: String,
     /// `oozie.wf.application.path` (an `hdfs://` URI of the app dir).
     pub app_path: String,
-    pub workflow_xml: String,
     pub properties: BTreeMap<String, String>,
-    pub files: Vec<StagedFile>,
+    /// The rendered job: its files to ship, and its workflow (rendered
+    /// again once staging knows the hashes of new files).
+    pub prepared: PreparedJob,
     pub submission_id: String,
     pub detach: bool,
     pub timeout: Option<Duration>,
@@ -95,16 +98,46 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
     let oozie = OozieClient::new(&cluster.oozie_url, &user, &ctx.settings.http)?;
     let app_dir = hdfs_path(&launch.app_path);
 
+    // Where the job comes from (`git rev-parse` is a process of its own:
+    // it runs while staging does).
+    let provenance = tokio::task::spawn_blocking(provenance);
     let interrupts = Interrupts::install();
     let in_progress = InProgress::default();
     ctx.ui.status(&format!(
         "staging {} file(s) and the workflow on {} ({})",
-        launch.files.len(),
+        launch.prepared.files.len(),
         launch.cluster.name,
         app_dir
     ));
+    let retry = UploadRetry::from_settings(&ctx.settings.http);
+    let stage = async {
+        let staged = stage_files(
+            &webhdfs,
+            &user,
+            &launch.prepared.files,
+            ctx.ui,
+            &in_progress,
+            retry,
+        )
+        .await?;
+        if !staged.hashed.is_empty() {
+            let mut hashes = HashCache::load(ctx.settings.data_dir.as_deref());
+            for (path, metadata, sha256) in &staged.hashed {
+                hashes.insert(path, metadata, sha256);
+            }
+            hashes.save();
+        }
+        // New files' hashes are known now: name their cache paths.
+        let workflow_xml = if staged.staged == launch.prepared.uploads {
+            launch.prepared.workflow_xml.clone()
+        } else {
+            launch.prepared.workflow_for(&staged.staged)?
+        };
+        stage_workflow(&webhdfs, &app_dir, &workflow_xml, &in_progress, retry).await?;
+        anyhow::Ok(staged)
+    };
     let staged = tokio::select! {
-        result = stage(&webhdfs, &launch.files, &app_dir, &launch.workflow_xml, ctx.ui, &in_progress, UploadRetry::from_settings(&ctx.settings.http)) => result?,
+        result = stage => result?,
         () = interrupts.wait() => {
             if let Some(partial) = in_progress.current() {
                 let _ = webhdfs.delete(&partial, false).await;
@@ -136,7 +169,7 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
     }
 
     let mut properties = launch.properties.clone();
-    properties.extend(provenance());
+    properties.extend(provenance.await.unwrap_or_default());
     properties.insert(
         "hjob.client.user".into(),
         ctx.env.get("USER").unwrap_or(&user).to_owned(),

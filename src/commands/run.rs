@@ -8,7 +8,6 @@ use super::launch::{self, Launch};
 use crate::cli::run::{RunArgs, RunKind};
 use crate::error::{ExitStatus, HjobError};
 use crate::job::{self, Derived, PrepareInput, RunRequest};
-use crate::staging::StagedFile;
 use crate::state::{StateClient, resolve_cluster};
 use crate::workflow::Templates;
 
@@ -65,6 +64,7 @@ pub async fn run(ctx: &Context<'_>, args: RunArgs) -> anyhow::Result<ExitStatus>
         cluster: &cluster,
         templates: &templates,
         submission_id: &submission_id,
+        hash_all: dry_run,
     })?;
     if dry_run {
         return super::dry_run::dry_run(ctx, &prepared, &state).await;
@@ -72,21 +72,12 @@ pub async fn run(ctx: &Context<'_>, args: RunArgs) -> anyhow::Result<ExitStatus>
     let common = request.common();
     let kill_on_interrupt = common.kill_on_interrupt || ctx.settings.kill_on_interrupt.value;
     let launch = Launch {
-        files: prepared
-            .uploads
-            .iter()
-            .map(|u| StagedFile {
-                local: u.local.clone(),
-                hdfs: u.hdfs.clone(),
-                bytes: u.bytes,
-            })
-            .collect(),
         cluster,
-        app_name: prepared.app_name,
-        app_path: prepared.app_path,
-        workflow_xml: prepared.workflow_xml,
-        properties: prepared.properties,
-        submission_id: prepared.submission_id,
+        app_name: prepared.app_name.clone(),
+        app_path: prepared.app_path.clone(),
+        properties: prepared.properties.clone(),
+        submission_id: prepared.submission_id.clone(),
+        prepared,
         detach: common.detach,
         timeout,
         kill_on_interrupt,

@@ -301,6 +301,13 @@ fn a_running_jobs_files_stay_however_old_and_unused_cache_files_go() {
 
 #[test]
 fn partial_uploads_of_dead_clients_go_and_live_ones_stay() {
+    // Beside a cache path (a file whose hash was known), and in cache/
+    // itself (a new file, hashed while it uploads).
+    partial_uploads_go_from(&format!("{ROOT}/cache/{}", "ab".repeat(32)));
+    partial_uploads_go_from(&format!("{ROOT}/cache"));
+}
+
+fn partial_uploads_go_from(dir: &str) {
     let world = World::new();
     let cluster = Cluster::active(&world);
     let host = hjob::staging::host_name();
@@ -311,7 +318,6 @@ fn partial_uploads_of_dead_clients_go_and_live_ones_stay() {
         pid
     };
     let live_pid = std::process::id();
-    let dir = format!("{ROOT}/cache/{}", "ab".repeat(32));
     let upload = |name: &str, pid: u32, host: &str| {
         format!("{dir}/.{name}.hjob-upload.{pid}.1764633600000000000.{host}")
     };

@@ -12,6 +12,7 @@ mod json_output;
 mod live_output;
 mod reliability;
 mod render;
+mod staging;
 mod templates_copy;
 mod terminal;
 mod trusted;

@@ -900,12 +900,36 @@ fn webhdfs(
 
 #[test]
 fn uploads_left_by_killed_clients_are_removed_and_never_reused() {
+    // A new file is uploaded in cache/ (its hash is not known before), one
+    // whose hash is remembered beside its cache path: either upload clears
+    // the directory it writes in.
+    uploads_left_by_killed_clients_are_removed(false);
+    uploads_left_by_killed_clients_are_removed(true);
+}
+
+fn uploads_left_by_killed_clients_are_removed(hash_known: bool) {
     use sha2::Digest as _;
     let world = World::new();
-    let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    // Over HASH_FIRST_LIMIT: not hashed before its upload unless remembered.
+    let data: Vec<u8> = (0..9 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
     let local = super::e2e::write_file(world.home.path(), "data.bin", &data);
     let sha = hex::encode(sha2::Sha256::digest(&data));
-    let dir = format!("/user/alice/.hjob/cache/{sha}");
+    let dir = if hash_known {
+        // A dry run hashes the file, and remembers its hash.
+        let out = world.run(&[
+            "run",
+            "shell",
+            "--file",
+            local.to_str().unwrap(),
+            "--dry-run",
+            "--",
+            "true",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        format!("/user/alice/.hjob/cache/{sha}")
+    } else {
+        "/user/alice/.hjob/cache".to_owned()
+    };
     let host = rustix::system::uname()
         .nodename()
         .to_string_lossy()
@@ -971,11 +995,13 @@ fn uploads_left_by_killed_clients_are_removed_and_never_reused() {
         })
         .collect();
     names.sort();
-    let mut expected = vec![
-        (alive.clone(), 1000),
-        (remote.clone(), 1000),
-        ("data.bin".to_owned(), data.len() as u64),
-    ];
+    let kept = if hash_known {
+        ("data.bin".to_owned(), data.len() as u64)
+    } else {
+        // cache/<sha256> (a directory: LISTSTATUS gives length 0)
+        (sha.clone(), 0)
+    };
+    let mut expected = vec![(alive.clone(), 1000), (remote.clone(), 1000), kept];
     expected.sort();
     assert_eq!(
         names, expected,

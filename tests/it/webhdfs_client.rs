@@ -155,9 +155,18 @@ fn uploads_through_httpfs_with_data_true_and_octet_stream() {
         BTreeMap::new(),
     )
     .unwrap();
-    let sent =
-        block_on(client.create_from_file("/user/alice/job.jar", &local, true, |_| {})).unwrap();
+    let upload =
+        block_on(client.create_from_file("/user/alice/job.jar", &local, true, true, |_| {}))
+            .unwrap();
+    let sent = upload.len;
     assert_eq!(sent, 3 * 1024 * 1024 + 17);
+    assert!(!upload.changed);
+    // Hashed from the same reads that fed the upload.
+    use sha2::Digest as _;
+    assert_eq!(
+        upload.sha256.as_deref(),
+        Some(hex::encode(sha2::Sha256::digest(std::fs::read(&local).unwrap())).as_str())
+    );
     assert_eq!(
         files.lock().unwrap()["/user/alice/job.jar"].len() as u64,
         sent
@@ -187,7 +196,8 @@ fn an_unresolvable_datanode_is_named_with_the_config_fix() {
     )
     .unwrap();
     let error =
-        block_on(client.create_from_file("/user/alice/job.jar", &local, true, |_| {})).unwrap_err();
+        block_on(client.create_from_file("/user/alice/job.jar", &local, true, false, |_| {}))
+            .unwrap_err();
     let hint = hjob::error::hint_of(&error).unwrap_or_default();
     assert!(hint.contains("dn-03.hjob-test.invalid"), "{hint}");
     assert!(hint.contains("host_rewrites"), "{hint}");
@@ -211,6 +221,6 @@ fn host_rewrites_reach_the_datanode_by_another_name() {
         rewrites,
     )
     .unwrap();
-    block_on(client.create_from_file("/user/alice/x.sh", &local, true, |_| {})).unwrap();
+    block_on(client.create_from_file("/user/alice/x.sh", &local, true, false, |_| {})).unwrap();
     assert_eq!(files.lock().unwrap()["/user/alice/x.sh"], b"echo hi\n");
 }

@@ -191,16 +191,20 @@ fn an_interrupted_upload_leaves_nothing_a_later_run_trips_over(rig: &Rig) {
     let world = World::new(rig);
     let bytes = random_bytes(192 * 1024 * 1024);
     let jar = world.write("big.jar", &bytes);
+    // A new jar is uploaded under a temporary name in cache/ (its hash is
+    // only known once it is read), then renamed into cache/<sha256>/.
+    let cache = format!("{}/.hjob/cache", rig.home());
     let cache_dir = cache_path(rig, &bytes, "big.jar")
         .rsplit_once('/')
         .unwrap()
         .0
         .to_owned();
+    let partial = |names: &[String]| names.iter().any(|n| n.starts_with(".big.jar.hjob-upload."));
     let mut child = spawn_java(&world, &jar);
     // Kill it once its partial file is on HDFS: mid-upload.
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
-        if !rig.list(&cache_dir).is_empty() {
+        if partial(&rig.list(&cache)) {
             break;
         }
         if child.try_wait().unwrap().is_some() {
@@ -208,14 +212,14 @@ fn an_interrupted_upload_leaves_nothing_a_later_run_trips_over(rig: &Rig) {
         }
         assert!(
             Instant::now() < deadline,
-            "no partial upload appeared in {cache_dir}"
+            "no partial upload appeared in {cache}"
         );
         std::thread::sleep(Duration::from_millis(5));
     }
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(
-        !rig.list(&cache_dir).contains(&"big.jar".to_owned()),
+        rig.list(&cache_dir).is_empty(),
         "a killed upload must not be visible under the cache name: {:?}",
         rig.list(&cache_dir)
     );
@@ -225,8 +229,9 @@ fn an_interrupted_upload_leaves_nothing_a_later_run_trips_over(rig: &Rig) {
     assert_eq!(doc(&again)["uploaded_bytes"], bytes.len() as u64);
     let staged = cache_path(rig, &bytes, "big.jar");
     assert_eq!(sha256_hex(&rig.read(&staged)), sha256_hex(&bytes));
-    // The killed client's partial file was cleaned up by the next upload.
     assert_eq!(rig.list(&cache_dir), vec!["big.jar".to_owned()]);
+    // The killed client's partial file was cleaned up by the next upload.
+    assert!(!partial(&rig.list(&cache)), "{:?}", rig.list(&cache));
 }
 
 /// hjob ships files under their own names (letters, digits and `._+=@,-`;

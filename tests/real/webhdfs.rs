@@ -11,7 +11,7 @@ use hjob::config::HttpSettings;
 use hjob::webhdfs::{RemoteException, WebHdfsClient};
 
 use crate::Test;
-use crate::rig::{Rig, World, block_on, get_json, text, unique};
+use crate::rig::{Rig, World, block_on, get_json, sha256_hex, text, unique};
 
 pub const TESTS: &[Test] = &[
     (
@@ -184,10 +184,11 @@ fn the_client_round_trips_every_operation_staging_uses(rig: &Rig) {
         std::fs::write(local.path(), &content).unwrap();
         let big = format!("{dir}/a/big.bin");
         let sent = client
-            .create_from_file(&big, local.path(), true, |_| {})
+            .create_from_file(&big, local.path(), true, true, |_| {})
             .await
             .unwrap();
-        assert_eq!(sent, content.len() as u64);
+        assert_eq!(sent.len, content.len() as u64);
+        assert_eq!(sent.sha256.as_deref(), Some(sha256_hex(&content).as_str()));
 
         let renamed = format!("{dir}/a/renamed.bin");
         assert!(client.rename(&big, &renamed).await.unwrap());
