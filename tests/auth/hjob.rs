@@ -80,6 +80,14 @@ fn describe(out: &Output) -> String {
     )
 }
 
+/// `hjob -vv ARGS`, which must exit 2: the output and its stderr.
+fn refused(command: &mut Command, args: &[&str]) -> (Output, String) {
+    let out = run(command, args);
+    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
+    let stderr = text(&out.stderr);
+    (out, stderr)
+}
+
 /// `hjob -vv ARGS`: the most verbose output is checked for secrets too.
 fn run(command: &mut Command, args: &[&str]) -> Output {
     command.arg("-vv").args(args).output().expect("hjob runs")
@@ -135,12 +143,10 @@ fn no_ticket() {
     let empty = world.ccache("nobody");
     world.sandbox.clear_requests();
 
-    let out = run(
+    let (out, stderr) = refused(
         &mut world.hjob(&empty),
         &["run", "shell", "--", "echo", "ok"],
     );
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
     assert!(stderr.contains("asks for Kerberos"), "{stderr}");
     assert!(
         stderr.contains("kinit"),
@@ -174,12 +180,10 @@ fn expired_ticket() {
     world.kdc.kinit_expired("alice", &expired).unwrap();
     world.sandbox.clear_requests();
 
-    let out = run(
+    let (out, stderr) = refused(
         &mut world.hjob(&expired),
         &["run", "shell", "--", "echo", "ok"],
     );
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
     assert!(stderr.to_lowercase().contains("expired"), "{stderr}");
     assert!(stderr.contains("kinit"), "{stderr}");
     assert!(world.sandbox.requests(Service::Oozie).is_empty());
@@ -244,12 +248,10 @@ fn keytab_run() {
 
     // A user that is not the principal: the cluster knows hjob as `ci`,
     // and the error says so instead of blaming the home directory.
-    let other = run(
+    let (other, stderr) = refused(
         &mut world.hjob(&user_cache),
         &["run", "shell", "--", "echo", "ok"],
     );
-    let stderr = text(&other.stderr);
-    assert_eq!(other.status.code(), Some(2), "{}", describe(&other));
     assert!(
         stderr.contains("the cluster knows you as \"ci\""),
         "{stderr}"
@@ -267,9 +269,7 @@ fn bad_keytab() {
     let alice = world.kdc.principal("alice");
     let mut command = world.hjob(&user_cache);
     command.args(["--keytab", keytab.to_str().unwrap(), "--principal", &alice]);
-    let wrong = run(&mut command, &["run", "shell", "--", "echo", "ok"]);
-    let stderr = text(&wrong.stderr);
-    assert_eq!(wrong.status.code(), Some(2), "{}", describe(&wrong));
+    let (wrong, stderr) = refused(&mut command, &["run", "shell", "--", "echo", "ok"]);
     assert!(
         stderr.contains("klist -k"),
         "the hint names the check: {stderr}"
@@ -393,12 +393,10 @@ fn knox_wrong_password() {
     world.configure_alpha(&knox_keys(&world, Some(&file)), "");
     world.sandbox.clear_requests();
 
-    let out = run(
+    let (out, stderr) = refused(
         &mut knox_hjob(&world),
         &["run", "shell", "--", "echo", "ok"],
     );
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
     assert!(
         stderr.contains("refused the user name and password"),
         "{stderr}"
@@ -430,12 +428,10 @@ fn knox_without_ca() {
     );
     world.sandbox.clear_requests();
 
-    let untrusted = run(
+    let (untrusted, stderr) = refused(
         &mut knox_hjob(&world),
         &["run", "shell", "--", "echo", "ok"],
     );
-    let stderr = text(&untrusted.stderr);
-    assert_eq!(untrusted.status.code(), Some(2), "{}", describe(&untrusted));
     assert!(
         stderr.contains("certificate of localhost is not trusted"),
         "{stderr}"
@@ -478,12 +474,10 @@ fn knox_open_file() {
         .unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
     world.configure_alpha(&knox_keys(&world, Some(&file)), "");
-    let out = run(
+    let (out, stderr) = refused(
         &mut knox_hjob(&world),
         &["run", "shell", "--", "echo", "ok"],
     );
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{}", describe(&out));
     assert!(stderr.contains("readable by others (mode 640)"), "{stderr}");
     assert!(stderr.contains("chmod 600"), "{stderr}");
     assert!(knox.requests().is_empty(), "{:?}", knox.requests());
@@ -527,9 +521,7 @@ fn knox_netrc() {
     std::fs::remove_file(&netrc).unwrap();
     let mut command = knox_hjob(&world);
     command.env("HOME", netrc_home.path());
-    let none = run(&mut command, &["run", "shell", "--", "echo", "ok"]);
-    let stderr = text(&none.stderr);
-    assert_eq!(none.status.code(), Some(2), "{}", describe(&none));
+    let (none, stderr) = refused(&mut command, &["run", "shell", "--", "echo", "ok"]);
     assert!(
         stderr.contains("asks for a user name and password"),
         "{stderr}"
@@ -617,12 +609,10 @@ fn do_as_through_kerberos() {
     // alice may act for nobody: exit 2, nothing submitted.
     world.sandbox.clear_requests();
     let alice = world.kinit("alice");
-    let denied = run(
+    let (denied, stderr) = refused(
         &mut world.hjob(&alice),
         &["--do-as", "bob", "run", "shell", "--", "echo", "no"],
     );
-    let stderr = text(&denied.stderr);
-    assert_eq!(denied.status.code(), Some(2), "{}", describe(&denied));
     assert!(stderr.contains("proxy user"), "{stderr}");
     assert!(stderr.contains("proxy-user rules"), "{stderr}");
     assert!(

@@ -1,6 +1,8 @@
 //! The one integration-test binary: the real `hjob` against real servers
 //! on loopback (the sandbox, the state server, small stand-ins).
 
+#[path = "../common/admin_args.rs"]
+mod admin_args;
 mod completions;
 mod doctor;
 mod e2e;

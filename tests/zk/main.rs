@@ -12,6 +12,8 @@
 
 #![allow(clippy::print_stderr, clippy::print_stdout)]
 
+#[path = "../common/admin_args.rs"]
+mod admin_args;
 mod harness;
 mod tests;
 

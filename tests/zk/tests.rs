@@ -140,19 +140,7 @@ fn fifty_concurrent_admins_through_both_servers_lose_nothing(cp: &str) {
             hjob(home.path())
                 .env("HJOB_STATE_URL", urls)
                 .env("HJOB_ADMIN_TOKEN", TOKEN)
-                .args([
-                    "admin",
-                    "set-cluster",
-                    &format!("c{n}"),
-                    "--oozie-url",
-                    &format!("http://c{n}.example.com:11000/oozie"),
-                    "--webhdfs-url",
-                    &format!("http://c{n}.example.com:9870/webhdfs/v1"),
-                    "--name-node",
-                    &format!("hdfs://c{n}.example.com:8020"),
-                    "--job-tracker",
-                    &format!("c{n}.example.com:8032"),
-                ])
+                .args(crate::admin_args::set_cluster(n))
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
                 .spawn()
