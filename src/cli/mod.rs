@@ -29,6 +29,7 @@ Environment:
   HJOB_CONFIG       extra config file (above ~/.config/hjob/config.toml)
   HJOB_ADMIN_TOKEN  token for `hjob admin` commands
   NO_COLOR          turn colour off (so does CLICOLOR=0; CLICOLOR_FORCE=1 forces it)
+  KRB5CCNAME        Kerberos ticket cache for SPNEGO (what kinit filled; KRB5_CONFIG too)
 
 "
     };
