@@ -763,3 +763,47 @@ fn list_reports_and_filters_on_the_same_ending_as_run() {
         "{table}"
     );
 }
+
+#[test]
+fn do_as_runs_the_job_as_the_user_acted_for() {
+    let world = World::new();
+    let out = world.run(&[
+        "--user", "svc", "--do-as", "bob", "run", "shell", "--output", "json", "--", "echo", "hi",
+    ]);
+    assert_eq!(code(&out), 0, "stderr:\n{}", text(&out.stderr));
+    let id = json_doc(&out)["id"].as_str().unwrap().to_owned();
+    // The requests said who asked and for whom, and the job is bob's.
+    let submit = world
+        .sandbox
+        .requests(Service::Oozie)
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .expect("a submit");
+    let query = submit.query.unwrap_or_default();
+    assert!(
+        query.contains("user.name=svc") && query.contains("doAs=bob"),
+        "{query}"
+    );
+    let staged = world.sandbox.requests(Service::NameNode);
+    assert!(
+        staged.iter().all(|r| r
+            .query
+            .as_deref()
+            .is_some_and(|q| q.contains("user.name=svc") && q.contains("doas=bob"))),
+        "{staged:?}"
+    );
+    let status = world.run(&[
+        "--user", "svc", "--do-as", "bob", "status", &id, "--output", "json",
+    ]);
+    assert_eq!(code(&status), 0, "{}", text(&status.stderr));
+    let doc = json_doc(&status);
+    assert_eq!(doc["user"], "bob", "{doc}");
+    // Staged under bob's home, as bob.
+    let webhdfs = world.sandbox.cluster("alpha").webhdfs_url();
+    let answer = fetch(&format!(
+        "{webhdfs}/user/bob/.hjob?op=GETFILESTATUS&user.name=bob"
+    ));
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    let stat: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(stat["FileStatus"]["owner"], "bob", "{stat}");
+}

@@ -40,9 +40,15 @@ fn valid_user(name: &str) -> bool {
     chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
-/// The effective user of a WebHDFS request (pseudo authentication).
+/// The effective user of a WebHDFS request (pseudo authentication): the
+/// `doas` user when a proxy user acts for one (the sandbox lets any user act
+/// for any other, as `hadoop.proxyuser.*.users = *` would), else `user.name`.
 pub(crate) fn request_user(params: &QueryParams) -> Result<String, HdfsError> {
-    match params.get_ignore_case("user.name") {
+    let effective = params
+        .get_ignore_case("doas")
+        .filter(|u| !u.is_empty())
+        .or_else(|| params.get_ignore_case("user.name"));
+    match effective {
         None | Some("") => Ok(STATIC_WEB_USER.to_string()),
         Some(u) if valid_user(u) => Ok(u.to_string()),
         Some(u) => Err(HdfsError::illegal_argument(format!(

@@ -126,7 +126,13 @@ pub(crate) async fn submit(
     let mut conf =
         JobConf::parse(&text).map_err(|e| OozieError::new(StatusCode::BAD_REQUEST, "E1603", e))?;
     conf.resolve();
-    if let Some(u) = params.get("user.name") {
+    // A proxy user acting for another (`doAs`): the job is that user's, as
+    // on a real Oozie (the sandbox allows any proxy user).
+    let user = params
+        .get("doAs")
+        .filter(|u| !u.is_empty())
+        .or_else(|| params.get("user.name"));
+    if let Some(u) = user {
         if let Some(mr) = conf.get("mapreduce.job.user.name")
             && mr != u
         {
