@@ -58,9 +58,21 @@ fn main() {
         }
     };
 
+    // The Kerberos tests need the rig's KDC (krb5-kdc installed when the rig
+    // started); in CI rig/run.sh itself fails without it.
+    let no_kdc = rig.as_ref().is_some_and(|r| r.kerberos.is_none());
+    if no_kdc {
+        eprintln!(
+            "real-Hadoop suite: the rig has no KDC, Kerberos tests skipped (apt-get install krb5-kdc krb5-admin-server krb5-user, then restart the rig)"
+        );
+    }
+
     let trials = tests
         .into_iter()
         .map(|(name, body)| match &rig {
+            Some(_) if no_kdc && name.starts_with("kerberos::") => {
+                Trial::test(name, || Err("no KDC on the rig".into())).with_ignored_flag(true)
+            }
             Some(rig) => {
                 let rig = rig.clone();
                 Trial::test(name, move || {
