@@ -8,6 +8,8 @@
 //! missing packages are a failure, and so is a server that cannot start.
 
 mod hadoop_auth;
+#[path = "../common/hermetic.rs"]
+mod hermetic;
 mod hjob;
 mod servers;
 mod smoke;

@@ -51,24 +51,14 @@ impl World {
 
     /// A hermetic `hjob` command pointed at this sandbox.
     pub fn hjob(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("hjob"));
-        for (key, _) in std::env::vars() {
-            if key.starts_with("HJOB_") || key == "CLICOLOR_FORCE" {
-                cmd.env_remove(key);
-            }
-        }
-        cmd.env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
-            .env("XDG_DATA_HOME", self.home.path().join("data"))
-            .env("HJOB_SYSTEM_CONFIG", "/nonexistent/hjob/config.toml")
-            .env("HJOB_CONFIG", &self.config)
+        let mut cmd = crate::hermetic::hjob_in(
+            assert_cmd::cargo::cargo_bin!("hjob"),
+            self.home.path(),
+            "alice",
+        );
+        cmd.env("HJOB_CONFIG", &self.config)
             .env("HJOB_STATE_URL", self.sandbox.state_url())
-            .env("HJOB_ADMIN_TOKEN", self.sandbox.admin_token())
-            .env("HJOB_USER", "alice")
-            .env("NO_COLOR", "1")
-            .env("TERM", "dumb")
-            .env("RUST_BACKTRACE", "0")
-            .stdin(std::process::Stdio::null());
+            .env("HJOB_ADMIN_TOKEN", self.sandbox.admin_token());
         cmd
     }
 

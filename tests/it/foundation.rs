@@ -25,18 +25,7 @@ pub(super) fn hjob(home: &Path) -> Command {
 
 /// Clears `HJOB_*` and points HOME and the config at `home`.
 fn hermetic(mut cmd: Command, home: &Path) -> Command {
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HJOB_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("HJOB_SYSTEM_CONFIG", "/nonexistent/hjob.toml")
-        .env("HJOB_USER", "alice")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null());
+    crate::hermetic::isolate(&mut cmd, home, "alice");
     cmd
 }
 

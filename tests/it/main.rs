@@ -9,6 +9,8 @@ mod e2e;
 mod faults;
 mod foundation;
 mod gc;
+#[path = "../common/hermetic.rs"]
+mod hermetic;
 mod install;
 mod json_output;
 mod live_output;

@@ -8,6 +8,8 @@
 //! a missing rig is a failure.
 
 mod fidelity;
+#[path = "../common/hermetic.rs"]
+mod hermetic;
 mod kerberos;
 mod oozie;
 mod rig;

@@ -4,7 +4,7 @@
 //! real HDFS through the real binary before Oozie is on the rig.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
@@ -253,22 +253,9 @@ pub fn hjob_bin() -> PathBuf {
 
 /// A hermetic `hjob` command.
 pub fn hjob_command(home: &Path, state_url: &str, user: &str) -> Command {
-    let mut cmd = Command::new(hjob_bin());
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HJOB_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("HJOB_SYSTEM_CONFIG", "/nonexistent/hjob.toml")
-        .env("HJOB_CONFIG", home.join("hjob.toml"))
-        .env("HJOB_STATE_URL", state_url)
-        .env("HJOB_USER", user)
-        .env("NO_COLOR", "1")
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null());
+    let mut cmd = crate::hermetic::hjob_in(&hjob_bin(), home, user);
+    cmd.env("HJOB_CONFIG", home.join("hjob.toml"))
+        .env("HJOB_STATE_URL", state_url);
     cmd
 }
 

@@ -292,22 +292,7 @@ pub fn hjob_bin() -> PathBuf {
 
 /// A hermetic `hjob` (no `HJOB_*` from outside, HOME in `home`).
 pub fn hjob(home: &Path) -> Command {
-    let mut cmd = Command::new(hjob_bin());
-    for (key, _) in std::env::vars() {
-        if key.starts_with("HJOB_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("HJOB_SYSTEM_CONFIG", "/nonexistent/hjob.toml")
-        .env("HJOB_USER", "alice")
-        .env("NO_COLOR", "1")
-        .env("TERM", "dumb")
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null());
-    cmd
+    crate::hermetic::hjob_in(&hjob_bin(), home, "alice")
 }
 
 /// One `hjob state-server` process.

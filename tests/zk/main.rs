@@ -15,6 +15,8 @@
 #[path = "../common/admin_args.rs"]
 mod admin_args;
 mod harness;
+#[path = "../common/hermetic.rs"]
+mod hermetic;
 mod tests;
 
 use libtest_mimic::{Arguments, Trial};
