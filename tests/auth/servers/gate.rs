@@ -116,6 +116,20 @@ impl SpnegoGate {
         super::httpd::parse_log(&process::read_lossy(&self.dir.path().join("access.log")))
     }
 
+    /// Every request once at least `n` are logged (the gate logs a request
+    /// after its answer may have reached the client), or what is there
+    /// after 10 s.
+    pub fn requests_at_least(&self, n: usize) -> Vec<ProxyRequest> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let requests = self.requests();
+            if requests.len() >= n || std::time::Instant::now() >= deadline {
+                return requests;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// Requests that carried `Authorization: Negotiate`.
     pub fn negotiate_handshakes(&self) -> usize {
         self.requests().iter().filter(|r| r.negotiate).count()
