@@ -330,7 +330,7 @@ impl Http {
                 self.exchange(url, &|| builder.try_clone().expect("cloned above"))
                     .await
             }
-            None => self.exchange_streamed(url, builder).await,
+            None => self.authenticated(url, builder, None).await,
         }
     }
 
@@ -344,18 +344,31 @@ impl Http {
         url: &str,
         build: &(dyn Fn() -> RequestBuilder + Send + Sync),
     ) -> Result<Response, Failure> {
+        self.authenticated(url, build(), Some(build)).await
+    }
+
+    /// The loop behind [`Http::exchange`]: `first` goes out with what is
+    /// known of the origin; answering a challenge needs `rebuild` (without
+    /// it, as for a streamed upload, a challenge is a refusal).
+    async fn authenticated(
+        &self,
+        url: &str,
+        first: RequestBuilder,
+        rebuild: Option<&(dyn Fn() -> RequestBuilder + Send + Sync)>,
+    ) -> Result<Response, Failure> {
         self.tls_check(url).map_err(Failure::Refused)?;
         let Some(origin) = Origin::of(url) else {
-            return build().send().await.map_err(Failure::Transport);
+            return first.send().await.map_err(Failure::Transport);
         };
         let store = auth::store();
         let mut basic = store.basic_for(&origin).map_err(Failure::Refused)?;
         let mut from_netrc = false;
         let mut negotiate =
             store.wants_negotiate(&origin) && store.cookie_header(&origin).is_none();
+        let mut next = first;
         loop {
             let builder = self
-                .authorize(build(), url, &origin, basic.as_ref(), negotiate)
+                .authorize(next, url, &origin, basic.as_ref(), negotiate)
                 .await?;
             let response = builder.send().await.map_err(Failure::Transport)?;
             if from_netrc
@@ -374,20 +387,24 @@ impl Http {
                 return Ok(response);
             }
             let challenge = Challenge::of(&response);
-            if challenge.negotiate && !negotiate {
-                // First contact, or a cookie the server no longer takes.
-                store.set_wants_negotiate(&origin);
-                store.forget_cookies(&origin);
-                negotiate = true;
-                continue;
-            }
-            if challenge.basic
-                && basic.is_none()
-                && let Some(credentials) = store.netrc_for(&origin).map_err(Failure::Refused)?
-            {
-                basic = Some(credentials);
-                from_netrc = true;
-                continue;
+            if let Some(rebuild) = rebuild {
+                if challenge.negotiate && !negotiate {
+                    // First contact, or a cookie the server no longer takes.
+                    store.set_wants_negotiate(&origin);
+                    store.forget_cookies(&origin);
+                    negotiate = true;
+                    next = rebuild();
+                    continue;
+                }
+                if challenge.basic
+                    && basic.is_none()
+                    && let Some(credentials) = store.netrc_for(&origin).map_err(Failure::Refused)?
+                {
+                    basic = Some(credentials);
+                    from_netrc = true;
+                    next = rebuild();
+                    continue;
+                }
             }
             if !challenge.negotiate && !challenge.basic {
                 return Ok(response);
@@ -401,43 +418,6 @@ impl Http {
                 from_netrc,
             )));
         }
-    }
-
-    /// Like [`Http::exchange`] for a request whose body streams (an upload):
-    /// sent once, with what is known of the origin already.
-    pub async fn exchange_streamed(
-        &self,
-        url: &str,
-        mut builder: RequestBuilder,
-    ) -> Result<Response, Failure> {
-        self.tls_check(url).map_err(Failure::Refused)?;
-        let Some(origin) = Origin::of(url) else {
-            return builder.send().await.map_err(Failure::Transport);
-        };
-        let store = auth::store();
-        let basic = store.basic_for(&origin).map_err(Failure::Refused)?;
-        let negotiate = store.wants_negotiate(&origin) && store.cookie_header(&origin).is_none();
-        builder = self
-            .authorize(builder, url, &origin, basic.as_ref(), negotiate)
-            .await?;
-        let response = builder.send().await.map_err(Failure::Transport)?;
-        if negotiate || basic.is_some() {
-            store.remember_cookies(&origin, response.headers());
-        }
-        if response.status() == StatusCode::UNAUTHORIZED {
-            let challenge = Challenge::of(&response);
-            if challenge.negotiate || challenge.basic {
-                return Err(Failure::Refused(self.refusal(
-                    url,
-                    &origin,
-                    &challenge,
-                    negotiate,
-                    basic.as_ref(),
-                    false,
-                )));
-            }
-        }
-        Ok(response)
     }
 
     /// Adds what the origin gets: its cookies, its Basic credentials, and a
@@ -583,8 +563,10 @@ impl Http {
             let (failure, retry_after) = match outcome {
                 Ok(response) if !is_retryable_status(response.status()) => return Ok(response),
                 Err(failure @ Failure::Refused(_)) => return Err(failure),
+                // An untrusted certificate: retrying cannot help
+                // ([`Http::transport_error`] says what can).
                 Err(Failure::Transport(error)) if is_certificate_error(&error) => {
-                    return Err(failure_of_certificate(self, url, &error));
+                    return Err(Failure::Transport(error));
                 }
                 Ok(response) => {
                     let retry_after = response
@@ -661,11 +643,9 @@ impl Http {
     /// The error for a certificate hjob does not trust (exit 2: retrying
     /// cannot fix it).
     pub fn certificate_error(&self, url: &str, error: &reqwest::Error) -> HjobError {
-        let host = url::Url::parse(url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .unwrap_or_default();
-        let cluster = Origin::of(url)
+        let origin = Origin::of(url);
+        let host = origin.as_ref().map_or("", Origin::host).to_owned();
+        let cluster = origin
             .and_then(|o| auth::store().cluster_of(&o))
             .unwrap_or_else(|| "NAME".into());
         HjobError::usage_hint(
@@ -721,10 +701,6 @@ pub fn is_certificate_error(error: &reqwest::Error) -> bool {
         source = cause.source();
     }
     false
-}
-
-fn failure_of_certificate(http: &Http, url: &str, error: &reqwest::Error) -> Failure {
-    Failure::Refused(http.certificate_error(url, error))
 }
 
 /// What a `401`'s `WWW-Authenticate` headers offer.

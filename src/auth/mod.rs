@@ -32,33 +32,39 @@ use crate::state::ResolvedCluster;
 
 /// `scheme://host:port`, the unit credentials and cookies are bound to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Origin(String);
+pub struct Origin {
+    /// `scheme://host:port` as the URL standard serializes it.
+    serialized: String,
+    /// The host alone (no IPv6 brackets), as Kerberos names the service.
+    host: String,
+}
 
 impl Origin {
     /// The origin of an absolute http(s) URL.
     pub fn of(url: &str) -> Option<Origin> {
         let parsed = url::Url::parse(url).ok()?;
         match parsed.origin() {
-            origin @ url::Origin::Tuple(..) => Some(Origin(origin.ascii_serialization())),
+            origin @ url::Origin::Tuple(..) => Some(Origin {
+                serialized: origin.ascii_serialization(),
+                host: match parsed.host()? {
+                    url::Host::Domain(name) => name.to_owned(),
+                    url::Host::Ipv4(ip) => ip.to_string(),
+                    url::Host::Ipv6(ip) => ip.to_string(),
+                },
+            }),
             url::Origin::Opaque(_) => None,
         }
     }
 
     /// The host, as Kerberos names the service (`HTTP@host`).
     pub fn host(&self) -> &str {
-        let rest = self.0.split_once("://").map_or("", |(_, r)| r);
-        match rest.rsplit_once(':') {
-            Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => {
-                host.trim_start_matches('[').trim_end_matches(']')
-            }
-            _ => rest,
-        }
+        &self.host
     }
 }
 
 impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.serialized)
     }
 }
 
