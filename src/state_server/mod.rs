@@ -214,7 +214,7 @@ async fn get_state(State(store): State<Backend>, headers: HeaderMap) -> Response
                 );
                 response
                     .headers_mut()
-                    .insert(AGE_HEADER, HeaderValue::from(stale.age.as_secs()));
+                    .insert(AGE_HEADER, HeaderValue::from(stale.age.as_millis() as u64));
                 return response;
             }
         },

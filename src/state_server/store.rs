@@ -365,12 +365,6 @@ impl Store {
             .clone()
     }
 
-    /// The current version and serialised document.
-    pub fn current(&self) -> (u64, String) {
-        let s = self.snapshot();
-        (s.version, String::from_utf8_lossy(&s.body).into_owned())
-    }
-
     /// Why writes are refused, when a failed write could not be taken back.
     pub fn write_problem(&self) -> Option<String> {
         self.writer.try_lock().ok().and_then(|w| w.poisoned.clone())
