@@ -158,18 +158,10 @@ fn zk_auth(path: Option<&std::path::Path>, ui: &Ui) -> anyhow::Result<Option<ZkA
     match path {
         Some(path) => {
             let auth = ZkAuth::load(path)?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt as _;
-                if let Ok(meta) = std::fs::metadata(path)
-                    && meta.permissions().mode() & 0o077 != 0
-                {
-                    ui.warn(&format!(
-                        "--zk-auth-file {} can be read by other users (mode {:o}); chmod 600 it",
-                        path.display(),
-                        meta.permissions().mode() & 0o777
-                    ));
-                }
+            // The same rule as hjob's other secrets files (a warning here:
+            // the identity is the cluster's, not the user's).
+            if let Err(why) = crate::auth::check_private(path) {
+                ui.warn(&format!("--zk-auth-file: {why}; chmod 600 it"));
             }
             Ok(Some(auth))
         }
