@@ -142,11 +142,6 @@ pub struct Failure {
     pub error: anyhow::Error,
 }
 
-fn ms(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
-
 /// `3d`, `5h`, `12m`: an age for reasons.
 fn age_text(age_ms: u64) -> String {
     let secs = age_ms / 1000;
@@ -289,7 +284,7 @@ fn created_near(job: &WorkflowJob, staged: &[u64]) -> bool {
     let Some(created) = job.created_time.as_deref().and_then(parse_date) else {
         return true;
     };
-    let created = ms(created);
+    let created = crate::timefmt::epoch_ms(created);
     let slack = u64::try_from(LOOKUP_SLACK.as_millis()).unwrap_or(u64::MAX);
     staged
         .iter()
@@ -312,7 +307,7 @@ pub async fn plan(
     policy: &Policy,
 ) -> anyhow::Result<Plan> {
     let root = root(user);
-    let now_ms = ms(policy.now);
+    let now_ms = crate::timefmt::epoch_ms(policy.now);
     let runs_age_ms = u64::try_from(policy.runs_age.as_millis()).unwrap_or(u64::MAX);
     let cache_age_ms = u64::try_from(policy.cache_age.as_millis()).unwrap_or(u64::MAX);
     let runs_dir = format!("{root}/runs");
@@ -426,14 +421,17 @@ pub async fn plan(
                 Some(job) => {
                     let status = crate::report::ending(job).status;
                     match ended(job) {
-                        Some(end) if now_ms.saturating_sub(ms(end)) > runs_age_ms => {
+                        Some(end)
+                            if now_ms.saturating_sub(crate::timefmt::epoch_ms(end))
+                                > runs_age_ms =>
+                        {
                             plan.remove.push(Entry {
                                 path,
                                 kind,
                                 reason: format!(
                                     "job {} ended {status} {} ago",
                                     job.id,
-                                    age_text(now_ms.saturating_sub(ms(end)))
+                                    age_text(now_ms.saturating_sub(crate::timefmt::epoch_ms(end)))
                                 ),
                                 bytes,
                             });
@@ -444,7 +442,7 @@ pub async fn plan(
                             reason: format!(
                                 "job {} ended {status} {} ago (under {})",
                                 job.id,
-                                age_text(now_ms.saturating_sub(ms(end))),
+                                age_text(now_ms.saturating_sub(crate::timefmt::epoch_ms(end))),
                                 days_text(policy.runs_age)
                             ),
                             bytes,

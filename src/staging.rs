@@ -238,18 +238,14 @@ pub async fn stage_workflow(
 /// (SETTIMES with an access time is then refused). Best effort, except that
 /// `false` means the file is gone (a gc took it meanwhile): upload it.
 async fn mark_used(webhdfs: &WebHdfsClient, path: &str) -> bool {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64);
-    let gone =
-        |e: &anyhow::Error| crate::webhdfs::remote_exception(e) == Some("FileNotFoundException");
+    let now = crate::timefmt::epoch_ms(std::time::SystemTime::now());
     match webhdfs.set_times(path, None, Some(now)).await {
         Ok(()) => true,
-        Err(e) if gone(&e) => false,
+        Err(e) if crate::webhdfs::is_not_found(&e) => false,
         Err(e) => {
             tracing::debug!("could not set the access time of {path}: {e:#}");
             match webhdfs.set_times(path, Some(now), None).await {
-                Err(e) if gone(&e) => false,
+                Err(e) if crate::webhdfs::is_not_found(&e) => false,
                 Err(e) => {
                     tracing::debug!("could not mark {path} as used: {e:#}");
                     true
@@ -371,9 +367,7 @@ async fn remove_abandoned_uploads(webhdfs: &WebHdfsClient, dir: &str) {
     let Ok(Some(entries)) = webhdfs.list(dir).await else {
         return;
     };
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64);
+    let now_ms = crate::timefmt::epoch_ms(std::time::SystemTime::now());
     for entry in entries
         .iter()
         .filter(|e| e.kind == "FILE" && is_abandoned(e, now_ms))

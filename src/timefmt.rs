@@ -3,6 +3,12 @@
 
 use std::time::{Duration, SystemTime};
 
+/// Milliseconds since the epoch (HDFS's timestamps); 0 before it.
+pub fn epoch_ms(time: SystemTime) -> u64 {
+    time.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
 /// Formats a time as RFC 3339 in UTC, to the second.
 pub fn rfc3339(time: SystemTime) -> String {
     humantime::format_rfc3339_seconds(time).to_string()

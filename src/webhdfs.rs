@@ -281,7 +281,7 @@ impl WebHdfsClient {
                 Ok(Some(body.file_status))
             }
             Ok(response) => Err(self.error_from(&url, path, response).await),
-            Err(error) if remote_exception(&error) == Some("FileNotFoundException") => Ok(None),
+            Err(error) if is_not_found(&error) => Ok(None),
             Err(error) => Err(error),
         }
     }
@@ -311,11 +311,11 @@ impl WebHdfsClient {
             return Ok(Some(body.statuses.entries));
         }
         let error = self.error_from(&url, path, response).await;
-        let not_found = error
-            .chain()
-            .filter_map(|c| c.downcast_ref::<RemoteException>())
-            .any(|r| r.exception == "FileNotFoundException");
-        if not_found { Ok(None) } else { Err(error) }
+        if is_not_found(&error) {
+            Ok(None)
+        } else {
+            Err(error)
+        }
     }
 
     /// Sets a path's modification and/or access time (milliseconds since
@@ -349,7 +349,7 @@ impl WebHdfsClient {
         let url = self.url(path, "OPEN", &[]);
         let response = match self.send_namenode(Method::GET, &url, path, false).await {
             Ok(response) => response,
-            Err(error) if remote_exception(&error) == Some("FileNotFoundException") => {
+            Err(error) if is_not_found(&error) => {
                 return Ok(None);
             }
             Err(error) => return Err(error),
@@ -378,7 +378,7 @@ impl WebHdfsClient {
         };
         if response.status() != StatusCode::OK {
             let error = self.error_from(&url, path, response).await;
-            return if remote_exception(&error) == Some("FileNotFoundException") {
+            return if is_not_found(&error) {
                 Ok(None)
             } else {
                 Err(error)
@@ -630,6 +630,11 @@ pub fn remote_exception(error: &anyhow::Error) -> Option<&str> {
         .chain()
         .find_map(|c| c.downcast_ref::<RemoteException>())
         .map(|r| r.exception.as_str())
+}
+
+/// Whether an error is HDFS saying the path does not exist.
+pub fn is_not_found(error: &anyhow::Error) -> bool {
+    remote_exception(error) == Some("FileNotFoundException")
 }
 
 /// Whether an error is HDFS refusing a change while in safe mode: worth
