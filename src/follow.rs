@@ -44,7 +44,7 @@ pub struct Chunk {
 
 /// The YARN application id of an action (`job_…` ids are MapReduce's name
 /// for the same application).
-fn application_id(action: &Action) -> Option<String> {
+pub(crate) fn application_id(action: &Action) -> Option<String> {
     action
         .external_app()
         .map(|app| app.replacen("job_", "application_", 1))

@@ -47,10 +47,7 @@ pub async fn logs(ctx: &Context<'_>, args: LogsArgs) -> anyhow::Result<ExitStatu
     };
     let oozie_log = located.oozie.log(&args.id).await?;
     let mut actions = Vec::new();
-    let yarn = match &located.yarn_url {
-        Some(url) => Some(YarnClient::new(url, &ctx.settings.http)?),
-        None => None,
-    };
+    let yarn = super::wait::yarn_for(ctx, located.yarn_url.as_deref())?;
     for action in job.real_actions() {
         let mut entry = json!({
             "name": action.name,
@@ -59,8 +56,7 @@ pub async fn logs(ctx: &Context<'_>, args: LogsArgs) -> anyhow::Result<ExitStatu
             "stdout": null,
             "stderr": null,
         });
-        if let (Some(yarn), Some(app)) = (&yarn, action.external_app()) {
-            let app = app.replacen("job_", "application_", 1);
+        if let (Some(yarn), Some(app)) = (&yarn, crate::follow::application_id(action)) {
             match yarn.am_container(&app).await {
                 Ok(Some(container)) => {
                     for file in ["stdout", "stderr"] {

@@ -100,8 +100,7 @@ pub struct AttachOptions {
     pub follow: bool,
 }
 
-/// Whether to stream the job's output: on unless `--no-follow` or
-/// `--quiet`, and only when the cluster names its ResourceManager.
+/// A YARN client for the cluster's ResourceManager, when it names one.
 pub fn yarn_for(ctx: &Context<'_>, yarn_url: Option<&str>) -> anyhow::Result<Option<YarnClient>> {
     yarn_url
         .map(|url| YarnClient::new(url, &ctx.settings.http))
