@@ -442,8 +442,9 @@ impl ZkStore {
         self.options.max_stale
     }
 
-    pub fn tokens(&self) -> &[(String, String)] {
-        &self.options.tokens
+    /// The admin name for a token, comparing in constant time.
+    pub fn authenticate(&self, token: &str) -> Option<String> {
+        super::store::admin_for(&self.options.tokens, token)
     }
 
     pub fn body_timeout(&self) -> Duration {
