@@ -389,23 +389,10 @@ pub fn load(env: &Env, flags: &FlagOverrides) -> Result<Settings, HjobError> {
     if let Some(principal) = &flags.principal {
         merged.principal = Some(Sourced::new(principal.clone(), Source::Flag("--principal")));
     }
-    let mut settings = merged.resolve(env, files)?;
     if let Some(user) = &flags.do_as {
-        // Jobs run as the user acted for; hjob authenticates as itself.
-        let job_user = Sourced::new(user.clone(), Source::Flag("--do-as"));
-        validate_user(&job_user)?;
-        let real = std::mem::replace(&mut settings.user, job_user);
-        settings.shown.push((
-            "auth.real_user".into(),
-            real.value.clone(),
-            real.source.clone(),
-        ));
-        if let Some(entry) = settings.shown.iter_mut().find(|(k, _, _)| k == "user") {
-            *entry = ("user".into(), user.clone(), Source::Flag("--do-as"));
-        }
-        settings.auth.real_user = Some(real.value);
+        merged.do_as = Some(Sourced::new(user.clone(), Source::Flag("--do-as")));
     }
-    Ok(settings)
+    merged.resolve(env, files)
 }
 
 /// Reads and parses one config file; `None` when it does not exist and need not.
@@ -472,6 +459,7 @@ struct Merged {
     ca_bundle: Option<Sourced<PathBuf>>,
     keytab: Option<Sourced<PathBuf>>,
     principal: Option<Sourced<String>>,
+    do_as: Option<Sourced<String>>,
 }
 
 fn set<T>(slot: &mut Option<Sourced<T>>, value: Option<T>, source: &Source) {
@@ -585,7 +573,7 @@ impl Merged {
                 validate_url(&one, "state_url", &url.source)?;
             }
         }
-        let auth = AuthSettings {
+        let mut auth = AuthSettings {
             keytab: self.keytab.clone(),
             principal: self.principal.clone(),
             real_user: None,
@@ -621,6 +609,16 @@ impl Merged {
             },
         };
         validate_user(&user)?;
+        // With --do-as, jobs run as the user acted for; hjob authenticates
+        // as itself (`user.name`, the real user).
+        let (user, real_user) = match self.do_as {
+            Some(job_user) => {
+                validate_user(&job_user)?;
+                (job_user, Some(user))
+            }
+            None => (user, None),
+        };
+        auth.real_user = real_user.as_ref().map(|u| u.value.clone());
         let workflow_schema = self
             .workflow_schema
             .unwrap_or(Sourced::new("0.5".into(), Source::Default));
@@ -670,6 +668,13 @@ impl Merged {
             None => front.push(("state_url".into(), "(not set)".into(), Source::Default)),
         }
         front.push(("user".into(), user.value.clone(), user.source.clone()));
+        if let Some(real) = &real_user {
+            front.push((
+                "auth.real_user".into(),
+                real.value.clone(),
+                real.source.clone(),
+            ));
+        }
         for (key, value) in [
             (
                 "auth.keytab",
