@@ -190,6 +190,14 @@ async fn kerberos_check() -> Check {
     }
 }
 
+/// `user.name=…` (and `doAs`/`doas` under `--do-as`), as the clients send
+/// it ([`crate::auth::identity`]), for a probe's query string.
+fn identity_query(user: &str, do_as_key: &'static str) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(crate::auth::identity(user, do_as_key))
+        .finish()
+}
+
 /// Says how a server authenticated hjob, when it asked.
 fn authenticated(url: &str) -> &'static str {
     match crate::auth::Origin::of(url) {
@@ -433,8 +441,9 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
 
     // Oozie.
     let oozie_url = format!(
-        "{}/v1/admin/status?user.name={user}",
-        cluster.oozie_url.trim_end_matches('/')
+        "{}/v1/admin/status?{}",
+        cluster.oozie_url.trim_end_matches('/'),
+        identity_query(user, "doAs")
     );
     match probe(Service::Oozie, settings, Method::GET, &oozie_url).await {
         Ok(seen) if seen.status.is_success() => {
@@ -481,7 +490,10 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
 
     // The NameNode, and with it the HDFS home.
     let webhdfs = cluster.webhdfs_url.trim_end_matches('/');
-    let home_url = format!("{webhdfs}/user/{user}?op=GETFILESTATUS&user.name={user}");
+    let home_url = format!(
+        "{webhdfs}/user/{user}?op=GETFILESTATUS&{}",
+        identity_query(user, "doas")
+    );
     let home = match probe(Service::WebHdfs, settings, Method::GET, &home_url).await {
         Ok(seen) if seen.status.is_success() || seen.status == StatusCode::NOT_FOUND => {
             if let Some(s) = skew(&seen) {
@@ -619,7 +631,8 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
 /// `[webhdfs] host_rewrites`) and connects to it.
 async fn datanode_check(settings: &Settings, webhdfs: &str, user: &str) -> Check {
     let url = format!(
-        "{webhdfs}/user/{user}/.hjob/doctor-probe?op=CREATE&overwrite=true&user.name={user}"
+        "{webhdfs}/user/{user}/.hjob/doctor-probe?op=CREATE&overwrite=true&{}",
+        identity_query(user, "doas")
     );
     let seen = match probe(Service::WebHdfs, settings, Method::PUT, &url).await {
         Ok(seen) => seen,
