@@ -62,9 +62,9 @@ generate() {
 # way to get it. hjob itself needs nothing else, so these are notes, not
 # errors.
 check_sandbox_prereqs() {
-    if ! command -v xmllint >/dev/null 2>&1; then
-        say "note: xmllint not found; hjob-sandbox validates workflows with it. Install it with"
-        say "      apt-get install libxml2-utils (Debian/Ubuntu) or dnf install libxml2 (Fedora); macOS has it"
+    if [ "$(uname -s)" = Linux ] && ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libxml2\.so'; then
+        say "note: libxml2 not found; hjob-sandbox validates workflows with it. Install it with"
+        say "      apt-get install libxml2 (Debian/Ubuntu) or dnf install libxml2 (Fedora)"
     fi
     if ! command -v sh >/dev/null 2>&1; then
         say "note: sh not found; hjob-sandbox runs shell actions with it"

@@ -26,6 +26,7 @@ mod reqlog;
 mod schemas;
 mod service;
 mod state;
+mod xsd;
 mod yarn;
 
 use std::path::{Path, PathBuf};
@@ -189,7 +190,7 @@ pub(crate) struct World {
     pub(crate) clusters: Vec<Cluster>,
     pub(crate) exec: Mutex<ExecSettings>,
     pub(crate) shutdown: watch::Receiver<bool>,
-    pub(crate) schemas: schemas::SchemaDir,
+    pub(crate) workflow_schema: xsd::WorkflowSchema,
     pub(crate) started: SystemTime,
 }
 
@@ -258,24 +259,6 @@ impl std::fmt::Debug for Sandbox {
     }
 }
 
-/// Fails unless xmllint is present: the sandbox validates workflows the
-/// way Oozie does and must not silently skip it.
-fn check_validator() -> anyhow::Result<()> {
-    let ok = std::process::Command::new("xmllint")
-        .arg("--version")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    if !ok {
-        anyhow::bail!(
-            "xmllint not found: the sandbox validates workflows with it (Debian/Ubuntu: apt-get install libxml2-utils; Fedora: dnf install libxml2; macOS: it comes with the system)"
-        );
-    }
-    Ok(())
-}
-
 /// A random hex token from the OS.
 fn random_token() -> String {
     use std::io::Read as _;
@@ -304,8 +287,9 @@ struct BoundCluster {
 impl Sandbox {
     /// Starts the sandbox on the current tokio runtime.
     pub async fn start(options: SandboxOptions) -> anyhow::Result<Sandbox> {
-        check_validator()?;
-        let schemas = schemas::SchemaDir::write()?;
+        // Parsed from a temp copy of the embedded files, which can go once
+        // the schema is in memory.
+        let workflow_schema = xsd::WorkflowSchema::load(schemas::SchemaDir::write()?.wrapper())?;
         let (tempdir, dir) = match &options.dir {
             Some(d) => {
                 std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
@@ -371,7 +355,7 @@ impl Sandbox {
             clusters,
             exec: Mutex::new(options.exec),
             shutdown: shutdown_rx.clone(),
-            schemas,
+            workflow_schema,
             started,
         });
         for f in &options.faults {

@@ -237,7 +237,7 @@ pub(crate) async fn submit(
     let definition = String::from_utf8_lossy(&definition).into_owned();
 
     // 4. The definition.
-    let wf = workflow::parse_and_validate(&definition, ctx.world.schemas.wrapper(), true).await?;
+    let wf = workflow::parse_and_validate(&definition, &ctx.world.workflow_schema, true)?;
     let mut missing_params = Vec::new();
     for (name, default) in &wf.parameters {
         if conf.get(name).is_none() {

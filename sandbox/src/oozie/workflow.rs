@@ -1,16 +1,13 @@
 //! Workflow definitions: the checks Oozie applies at submission (size
-//! E0736, DOCTYPE and XSD E0701 via xmllint with the shared wrapper schema,
+//! E0736, DOCTYPE and XSD E0701 against the shared wrapper schema (libxml2),
 //! then the parser's and `LiteWorkflowValidator`'s structural checks
 //! E0705/E0706/E0724/E0708/E0707 and "No name-node defined"), and the node
 //! graph the engine walks.
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::process::Stdio;
-
-use tokio::io::AsyncWriteExt as _;
 
 use crate::oozie::error::OozieError;
+use crate::xsd::WorkflowSchema;
 
 /// `WorkflowDefinitionMaxLength` default.
 const MAX_DEFINITION_LENGTH: usize = 100_000;
@@ -101,60 +98,16 @@ fn schema_error(text: impl std::fmt::Display) -> OozieError {
     OozieError::bad_request("E0701", format!("XML schema error, {text}"))
 }
 
-/// Runs xmllint against the shared wrapper schema; `Err` carries xmllint's
-/// first message.
-async fn xsd_validate(definition: &str, schema: &Path) -> Result<(), OozieError> {
-    let mut child = tokio::process::Command::new("xmllint")
-        .args(["--noout", "--nonet", "--schema"])
-        .arg(schema)
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| {
-            OozieError::new(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "E0700",
-                format!("E0700: XML error, cannot run xmllint: {e}"),
-            )
-        })?;
-    if let Some(mut stdin) = child.stdin.take() {
-        let bytes = definition.as_bytes().to_vec();
-        tokio::spawn(async move {
-            let _ = stdin.write_all(&bytes).await;
-        });
-    }
-    let out = child.wait_with_output().await.map_err(|e| {
-        OozieError::new(
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "E0700",
-            format!("E0700: XML error, xmllint failed: {e}"),
-        )
-    })?;
-    if out.status.success() {
-        return Ok(());
-    }
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let first = stderr
-        .lines()
-        .find(|l| !l.trim().is_empty() && !l.ends_with(" fails to validate"))
-        .unwrap_or("invalid document");
-    // `-:9: element arg: Schemas validity error : Element ...` → the part
-    // after the last " error : ", with the line number kept.
-    let line = first
-        .strip_prefix("-:")
-        .and_then(|r| r.split_once(':'))
-        .map(|(n, _)| n.to_string());
-    let text = first
-        .rsplit_once(" error : ")
-        .map_or(first, |(_, t)| t)
-        .trim();
-    Err(schema_error(match line {
-        Some(n) => format!("lineNumber: {n}; {text}"),
-        None => text.to_string(),
-    }))
+/// Checks the definition against the workflow schemas (libxml2, as
+/// `xmllint --schema` would); `Err` carries libxml2's first message with
+/// its line, the way Oozie words an E0701.
+fn xsd_validate(definition: &str, schema: &WorkflowSchema) -> Result<(), OozieError> {
+    schema
+        .validate(definition)
+        .map_err(|invalid| match invalid.line {
+            Some(n) => schema_error(format!("lineNumber: {n}; {}", invalid.message)),
+            None => schema_error(invalid.message),
+        })
 }
 
 /// The raw XML text of an element, with a default `xmlns` added when the
@@ -192,9 +145,9 @@ fn attr(node: roxmltree::Node, name: &str) -> String {
 /// sandbox sets them to the cluster's own addresses, so the conformance
 /// samples get their graph-check codes); without them a launcher action
 /// lacking both its own and a `<global>` value is E0701.
-pub(crate) async fn parse_and_validate(
+pub(crate) fn parse_and_validate(
     definition: &str,
-    schema: &Path,
+    schema: &WorkflowSchema,
     server_defaults: bool,
 ) -> Result<Workflow, OozieError> {
     if definition.len() > MAX_DEFINITION_LENGTH {
@@ -217,7 +170,7 @@ pub(crate) async fn parse_and_validate(
             ),
         ));
     }
-    xsd_validate(definition, schema).await?;
+    xsd_validate(definition, schema)?;
     let doc = roxmltree::Document::parse(definition).map_err(schema_error)?;
     let root = doc.root_element();
 
