@@ -207,10 +207,12 @@ pub struct OozieError {
 /// Why a submit did not return an id.
 #[derive(Debug)]
 pub enum SubmitError {
-    /// The server certainly did not create a job (refused connection, a 4xx/5xx answer).
+    /// The server certainly did not create a job (refused connection, an
+    /// answer from Oozie itself).
     Rejected(anyhow::Error),
     /// The request may have reached the server and created a job (reset or
-    /// timeout after sending): look the submission up before resubmitting.
+    /// timeout after sending, a gateway's 502 or 504): look the submission
+    /// up before resubmitting.
     Ambiguous(anyhow::Error),
 }
 
@@ -339,7 +341,19 @@ impl OozieClient {
         };
         let status = response.status();
         if status != StatusCode::CREATED && status != StatusCode::OK {
-            return Err(SubmitError::Rejected(self.error_from(&url, response).await));
+            // A gateway's timeout or bad answer (Knox, a load balancer),
+            // without Oozie's error header: the request may have reached
+            // Oozie and made the job.
+            let from_gateway = matches!(
+                status,
+                StatusCode::BAD_GATEWAY | StatusCode::GATEWAY_TIMEOUT
+            ) && !response.headers().contains_key("oozie-error-code");
+            let error = self.error_from(&url, response).await;
+            return Err(if from_gateway {
+                SubmitError::Ambiguous(error)
+            } else {
+                SubmitError::Rejected(error)
+            });
         }
         #[derive(Deserialize)]
         struct Created {

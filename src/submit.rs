@@ -5,7 +5,8 @@
 //! again after a backoff, for as long as `[http] submit_outage_limit`
 //! allows (60 s by default), so a short Oozie outage at the moment of
 //! submit does not fail the run. When the failure is ambiguous (reset or
-//! timeout after the request went out), hjob looks its own submission up
+//! timeout after the request went out, or a gateway's 502 or 504 that
+//! is not Oozie's own answer), hjob looks its own submission up
 //! and adopts the job it finds; it resubmits only when no such job exists.
 //!
 //! The lookup lists the user's jobs created since shortly before the submit

@@ -27,6 +27,11 @@ pub enum Fault {
     /// `oozie:reset-after-submitxN`: the next N Oozie submissions create
     /// (and start) the job, then the connection is reset with no answer.
     ResetAfterSubmit(u32),
+    /// `oozie:504-after-submitxN`: the next N Oozie submissions create (and
+    /// start) the job, then get a gateway's `504` with no Oozie headers, as
+    /// Knox or a load balancer answers when Oozie is slower than its
+    /// timeout.
+    GatewayTimeoutAfterSubmit(u32),
     /// `datanode:drop-uploadxN`: the next N DataNode CREATE uploads lose
     /// their connection after the first body chunk (a partial file stays,
     /// as under a real HDFS lease).
@@ -58,10 +63,12 @@ impl FromStr for Fault {
             (s, "503") => Fault::Unavailable(s, count),
             (s, "down") => Fault::Down(s),
             (Service::Oozie, "reset-after-submit") => Fault::ResetAfterSubmit(count),
+            (Service::Oozie, "504-after-submit") => Fault::GatewayTimeoutAfterSubmit(count),
             (Service::DataNode, "drop-upload") => Fault::DropDataNodeUpload(count),
             _ => anyhow::bail!(
                 "unknown fault `{spec}` (expected <service>:503xN, <service>:down, \
-                 latency:<service>=<dur>, oozie:reset-after-submitxN, datanode:drop-uploadxN)"
+                 latency:<service>=<dur>, oozie:reset-after-submitxN, \
+                 oozie:504-after-submitxN, datanode:drop-uploadxN)"
             ),
         })
     }
@@ -93,6 +100,7 @@ pub(crate) struct Faults {
     unavailable: [AtomicU32; 6],
     down: [watch::Sender<bool>; 6],
     reset_after_submit: AtomicU32,
+    gateway_timeout_after_submit: AtomicU32,
     drop_datanode_upload: AtomicU32,
 }
 
@@ -103,6 +111,7 @@ impl Default for Faults {
             unavailable: Default::default(),
             down: std::array::from_fn(|_| watch::Sender::new(false)),
             reset_after_submit: AtomicU32::new(0),
+            gateway_timeout_after_submit: AtomicU32::new(0),
             drop_datanode_upload: AtomicU32::new(0),
         }
     }
@@ -122,6 +131,9 @@ impl Faults {
             Fault::Unavailable(s, n) => self.unavailable[s.index()].store(n, Ordering::SeqCst),
             Fault::Down(s) => self.set_down(s, true),
             Fault::ResetAfterSubmit(n) => self.reset_after_submit.store(n, Ordering::SeqCst),
+            Fault::GatewayTimeoutAfterSubmit(n) => {
+                self.gateway_timeout_after_submit.store(n, Ordering::SeqCst)
+            }
             Fault::DropDataNodeUpload(n) => self.drop_datanode_upload.store(n, Ordering::SeqCst),
         }
     }
@@ -153,6 +165,10 @@ impl Faults {
 
     pub(crate) fn take_reset_after_submit(&self) -> bool {
         take_one(&self.reset_after_submit)
+    }
+
+    pub(crate) fn take_gateway_timeout_after_submit(&self) -> bool {
+        take_one(&self.gateway_timeout_after_submit)
     }
 
     pub(crate) fn take_drop_datanode_upload(&self) -> bool {

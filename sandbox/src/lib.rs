@@ -593,6 +593,12 @@ impl Sandbox {
         self.apply_fault(&Fault::ResetAfterSubmit(n));
     }
 
+    /// The next `n` Oozie submissions are carried out, then answered with a
+    /// gateway's `504` (no Oozie headers).
+    pub fn gateway_timeout_after_submit(&self, n: u32) {
+        self.apply_fault(&Fault::GatewayTimeoutAfterSubmit(n));
+    }
+
     /// The next `n` DataNode uploads get their connection reset after the
     /// first body chunk (the partial file stays).
     pub fn drop_datanode_upload(&self, n: u32) {

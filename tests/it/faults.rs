@@ -350,6 +350,23 @@ fn a_connection_reset_after_the_submit_never_makes_a_second_job() {
 }
 
 #[test]
+fn a_gateway_timeout_on_submit_adopts_the_job_oozie_made() {
+    // Knox or a load balancer gives up on a slow Oozie with a 504 of its
+    // own after Oozie took the job: hjob must find it, not fail (losing a
+    // running job) or submit a second one.
+    let world = World::new();
+    world.sandbox.gateway_timeout_after_submit(1);
+    let out = world.run(&["run", "shell", "--detach", "--output", "json", "--", "true"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let doc = json_doc(&out);
+    assert_eq!(doc["adopted"], true, "{doc}");
+    let jobs = world.oozie_jobs("alpha");
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert_eq!(jobs[0]["id"], doc["id"]);
+    assert_eq!(posts(&world.sandbox).len(), 1);
+}
+
+#[test]
 fn a_detached_run_says_it_adopted_the_job() {
     let world = World::new();
     world.sandbox.reset_after_submit(2);

@@ -8,7 +8,7 @@
 use std::time::SystemTime;
 
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse as _, Response};
 use serde_json::json;
 use tokio::sync::watch;
 
@@ -300,6 +300,14 @@ pub(crate) async fn submit(
     }
     if ctx.world.faults.take_reset_after_submit() {
         conn.reset_and_hang().await;
+    }
+    if ctx.world.faults.take_gateway_timeout_after_submit() {
+        return Ok((
+            StatusCode::GATEWAY_TIMEOUT,
+            [(header::CONTENT_TYPE, "text/html")],
+            "<html><body><h1>504 Gateway Time-out</h1></body></html>\n",
+        )
+            .into_response());
     }
     Ok(json_answer(StatusCode::CREATED, &json!({ "id": id })))
 }
