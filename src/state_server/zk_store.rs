@@ -457,7 +457,7 @@ impl ZkStore {
     /// which.
     pub async fn replace(
         &self,
-        mut value: Value,
+        value: Value,
         expected: Option<u64>,
         who: &str,
     ) -> Result<Replaced, WriteRefused> {
@@ -468,14 +468,6 @@ impl ZkStore {
             return Err(WriteRefused::Unavailable("no ZooKeeper session".into()));
         };
         let url = &self.options.url;
-        let Some(obj) = value.as_object_mut() else {
-            return Ok(Replaced::Invalid(crate::state::InvalidDocument {
-                field: "(document)".into(),
-                problem: "not a JSON object".into(),
-            }));
-        };
-        let who = who.to_owned();
-        obj.insert("updated_by".into(), json!(who));
         // A compare-and-set loop on the znode version: a BadVersion means
         // another server wrote between our read and our multi; read again
         // and decide on fresh data (412 only if the version really moved).
@@ -501,11 +493,18 @@ impl ZkStore {
                 });
             }
             let new_version = current.version + 1;
+            // Judged after the version, as on the file store: a stale
+            // If-Match is 412 whatever the body.
             let mut value = value.clone();
-            if let Some(obj) = value.as_object_mut() {
-                obj.insert("version".into(), json!(new_version));
-                obj.insert("updated_at".into(), json!(now_rfc3339()));
-            }
+            let Some(obj) = value.as_object_mut() else {
+                return Ok(Replaced::Invalid(crate::state::InvalidDocument {
+                    field: "(document)".into(),
+                    problem: "not a JSON object".into(),
+                }));
+            };
+            obj.insert("version".into(), json!(new_version));
+            obj.insert("updated_at".into(), json!(now_rfc3339()));
+            obj.insert("updated_by".into(), json!(who));
             let document = match StateDocument::from_value(value) {
                 Ok(d) => d,
                 Err(e) => return Ok(Replaced::Invalid(e)),
