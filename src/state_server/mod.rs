@@ -11,10 +11,18 @@
 //! and retries. Reads are served from an in-memory snapshot that a write
 //! swaps in once it is durable, so they never wait for a write's fsyncs.
 //! Connection handling (timeouts, the connection cap) is in [`serve`].
+//! The handlers here never ask which store is behind them (the file store
+//! or ZooKeeper, [`zk_store`]): [`Backend`] answers for either, and the
+//! rules both stores follow (stamps, audit entries, snapshots) are written
+//! once in `store`.
 
+mod backend;
 mod serve;
 mod store;
 pub mod zk_store;
+
+pub use backend::Backend;
+use backend::{AuditError, Health, Served, WriteError};
 
 pub use serve::{ServeOptions, default_max_connections, raise_file_limit, serve};
 
@@ -35,31 +43,6 @@ use serde_json::json;
 
 pub use store::{DEFAULT_MODE, ServerOptions, SlowDisk, Store, load_tokens};
 pub use zk_store::{ZkOptions, ZkStore, ZkUrl};
-
-/// The store behind the API: the file store (the default, one machine) or
-/// ZooKeeper (replicated, several stateless servers in front). Both answer
-/// reads from an in-memory snapshot and audit every version exactly once.
-#[derive(Debug, Clone)]
-pub enum Backend {
-    File(Arc<Store>),
-    Zk(Arc<ZkStore>),
-}
-
-impl Backend {
-    fn authenticate(&self, token: &str) -> Option<String> {
-        match self {
-            Backend::File(store) => store.authenticate(token),
-            Backend::Zk(store) => store.authenticate(token),
-        }
-    }
-
-    fn body_timeout(&self) -> std::time::Duration {
-        match self {
-            Backend::File(store) => store.body_timeout(),
-            Backend::Zk(store) => store.body_timeout(),
-        }
-    }
-}
 
 /// Largest accepted PUT body.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -188,28 +171,23 @@ fn etag(version: u64) -> HeaderValue {
 }
 
 async fn get_state(State(store): State<Backend>, headers: HeaderMap) -> Response {
-    let (snapshot, age) = match &store {
-        Backend::File(store) => (store.snapshot(), None),
-        Backend::Zk(store) => match store.snapshot() {
-            Ok((snapshot, age)) => (snapshot, Some(age)),
-            Err(stale) => {
-                let mut response = error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    format!(
-                        "this server lost its ZooKeeper session {} ago, past --max-stale {}: its copy of the state may be out of date, so it is not served; try another state server",
-                        humantime::format_duration(std::time::Duration::from_secs(
-                            stale.age.as_secs()
-                        )),
-                        humantime::format_duration(stale.max)
-                    ),
-                    None,
-                );
-                response
-                    .headers_mut()
-                    .insert(AGE_HEADER, HeaderValue::from(stale.age.as_millis() as u64));
-                return response;
-            }
-        },
+    let Served { snapshot, age } = match store.snapshot() {
+        Ok(served) => served,
+        Err(stale) => {
+            let mut response = error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "this server lost its ZooKeeper session {} ago, past --max-stale {}: its copy of the state may be out of date, so it is not served; try another state server",
+                    humantime::format_duration(std::time::Duration::from_secs(stale.age.as_secs())),
+                    humantime::format_duration(stale.max)
+                ),
+                None,
+            );
+            response
+                .headers_mut()
+                .insert(AGE_HEADER, HeaderValue::from(stale.age.as_millis() as u64));
+            return response;
+        }
     };
     let version = snapshot.version;
     let body = snapshot.body.clone();
@@ -340,36 +318,7 @@ async fn put_state(State(store): State<Backend>, request: Request) -> Response {
             );
         }
     };
-    let outcome = match &store {
-        Backend::File(store) => {
-            // The write's fsyncs block: off the async workers, so reads go on.
-            let writer = store.clone();
-            tokio::task::spawn_blocking(move || writer.replace(value, expected, &who))
-                .await
-                .unwrap_or_else(|e| Err(anyhow::anyhow!("the write task failed: {e}")))
-        }
-        Backend::Zk(store) => match store.replace(value, expected, &who).await {
-            Ok(outcome) => Ok(outcome),
-            Err(
-                zk_store::WriteRefused::Unavailable(why) | zk_store::WriteRefused::Unknown(why),
-            ) => {
-                tracing::warn!("write refused: {why}");
-                let mut response = error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    format!(
-                        "writes are refused: {why}; read the document again and retry (another state server may be connected)"
-                    ),
-                    None,
-                );
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-                return response;
-            }
-            Err(zk_store::WriteRefused::Failed(why)) => Err(anyhow::anyhow!(why)),
-        },
-    };
-    match outcome {
+    match store.write(value, expected, &who).await {
         Ok(store::Replaced::Applied { version, body }) => (
             StatusCode::OK,
             [
@@ -396,7 +345,21 @@ async fn put_state(State(store): State<Backend>, request: Request) -> Response {
             format!("invalid document: {e}"),
             Some(&e.field),
         ),
-        Err(e) => {
+        Err(WriteError::Refused(why)) => {
+            tracing::warn!("write refused: {why}");
+            let mut response = error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "writes are refused: {why}; read the document again and retry (another state server may be connected)"
+                ),
+                None,
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            response
+        }
+        Err(WriteError::Failed(e)) => {
             tracing::error!("state store write failed: {e:#}");
             error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -439,27 +402,14 @@ async fn get_audit(
             }
         },
     };
-    let entries = match &store {
-        Backend::File(store) => {
-            let reader = store.clone();
-            tokio::task::spawn_blocking(move || reader.audit(limit))
-                .await
-                .unwrap_or_else(|e| Err(anyhow::anyhow!("the audit read failed: {e}")))
-        }
-        Backend::Zk(store) => match store.audit(limit).await {
-            Ok(entries) => Ok(entries),
-            Err(e) => {
-                return error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    format!("the audit lives in ZooKeeper and cannot be read now: {e:#}"),
-                    None,
-                );
-            }
-        },
-    };
-    match entries {
+    match store.audit(limit).await {
         Ok(entries) => Json(json!({ "entries": entries })).into_response(),
-        Err(e) => {
+        Err(AuditError::Unavailable(e)) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("the audit lives in ZooKeeper and cannot be read now: {e:#}"),
+            None,
+        ),
+        Err(AuditError::Unreadable(e)) => {
             tracing::error!("audit log unreadable: {e:#}");
             error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -470,35 +420,26 @@ async fn get_audit(
     }
 }
 
-/// `200` while the server holds a readable document (it is in memory since
-/// the start); `503` when a failed write could not be taken back and writes
-/// are refused until a restart.
+/// `200` `ok` while reads and writes work. The file store: `503` when a
+/// failed write could not be taken back and writes are refused until a
+/// restart. The ZooKeeper store without a session: `200` `degraded` (JSON
+/// saying so, writes refused, reads from a snapshot of the age given)
+/// within `--max-stale`; `503` past it.
 async fn healthz(State(store): State<Backend>) -> Response {
-    let store = match store {
-        Backend::File(store) => store,
-        Backend::Zk(store) => return zk_health(&store),
-    };
-    match store.write_problem() {
-        None => (StatusCode::OK, "ok\n").into_response(),
-        Some(problem) => error(
+    match store.health() {
+        Health::Ok => (StatusCode::OK, "ok\n").into_response(),
+        Health::WritesRefused { problem } => error(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
                 "reads work but writes are refused: {problem}; restart the server to reconcile the store and its audit log"
             ),
             None,
         ),
-    }
-}
-
-/// `/healthz` of the ZooKeeper store: 200 `ok` with a session; 200
-/// `degraded` (JSON saying so, writes refused, reads from a snapshot of the
-/// age given) within `--max-stale`; 503 past it.
-fn zk_health(store: &ZkStore) -> Response {
-    let Some(problem) = store.write_problem() else {
-        return (StatusCode::OK, "ok\n").into_response();
-    };
-    match store.snapshot() {
-        Ok((_, age)) => (
+        Health::Degraded {
+            problem,
+            age,
+            max_stale,
+        } => (
             StatusCode::OK,
             [(AGE_HEADER, HeaderValue::from(age.as_millis() as u64))],
             Json(json!({
@@ -506,12 +447,12 @@ fn zk_health(store: &ZkStore) -> Response {
                 "writes": "refused",
                 "reads": "served from the last snapshot",
                 "snapshot_age_ms": age.as_millis() as u64,
-                "max_stale_ms": store.max_stale().as_millis() as u64,
+                "max_stale_ms": max_stale.as_millis() as u64,
                 "problem": problem,
             })),
         )
             .into_response(),
-        Err(stale) => error(
+        Health::Down { problem, stale } => error(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
                 "reads and writes are refused: {problem}, and the snapshot is {}s old, past --max-stale {}",

@@ -1,5 +1,9 @@
 //! The state server's durable store: one JSON document file plus an audit
-//! log of JSON lines beside it (`<store>.audit.jsonl`).
+//! log of JSON lines beside it (`<store>.audit.jsonl`). Also the rules the
+//! ZooKeeper store shares with it, so the two cannot drift: how a seed and
+//! a write are stamped ([`stamp_seed`], [`stamp_write`]), what an audit
+//! entry says ([`audit_entry`], [`describe_changes`]) and what readers are
+//! served ([`Snapshot::of`]).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
@@ -71,8 +75,14 @@ pub fn load_tokens(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
 /// The outcome of a conditional replace.
 #[derive(Debug)]
 pub enum Replaced {
-    Applied { version: u64, body: String },
-    Conflict { current: u64 },
+    /// Applied: the new version and the document as served.
+    Applied {
+        version: u64,
+        body: bytes::Bytes,
+    },
+    Conflict {
+        current: u64,
+    },
     Invalid(InvalidDocument),
 }
 
@@ -85,6 +95,63 @@ pub struct Snapshot {
     /// copy.
     pub body: bytes::Bytes,
     pub(super) document: StateDocument,
+}
+
+impl Snapshot {
+    /// What readers are served of `document`: it and its compact JSON,
+    /// made once here for both stores.
+    pub(super) fn of(document: StateDocument) -> anyhow::Result<Arc<Snapshot>> {
+        let body = serde_json::to_string(&document)?;
+        Ok(Arc::new(Snapshot {
+            version: document.version,
+            body: bytes::Bytes::from(body),
+            document,
+        }))
+    }
+}
+
+/// The `--init` document as both stores seed it: version 1, now and
+/// `init`, each only where the document does not say otherwise.
+pub(super) fn stamp_seed(mut init: Value) -> anyhow::Result<StateDocument> {
+    if let Some(obj) = init.as_object_mut() {
+        obj.entry("version").or_insert(json!(1));
+        obj.entry("updated_at").or_insert(json!(now_rfc3339()));
+        obj.entry("updated_by").or_insert(json!("init"));
+    }
+    StateDocument::from_value(init)
+        .map_err(|e| HjobError::usage(format!("--init document is invalid: {e}")).into())
+}
+
+/// A written document as both stores keep it: `value` stamped with its
+/// new `version`, now and the admin `who`, whatever it said, then
+/// validated (a body that is not an object is invalid here too).
+pub(super) fn stamp_write(
+    mut value: Value,
+    version: u64,
+    who: &str,
+) -> Result<StateDocument, InvalidDocument> {
+    if let Some(obj) = value.as_object_mut() {
+        obj.insert("version".into(), json!(version));
+        obj.insert("updated_at".into(), json!(now_rfc3339()));
+        obj.insert("updated_by".into(), json!(who));
+    }
+    StateDocument::from_value(value)
+}
+
+/// The audit entry of `document`'s version: when, by whom (its stamps;
+/// `init` for a seed that names no one) and what changed.
+pub(super) fn audit_entry(document: &StateDocument, changes: &[String]) -> Value {
+    json!({
+        "version": document.version,
+        "at": document.updated_at,
+        "by": document.updated_by.as_deref().unwrap_or("init"),
+        "changes": changes,
+    })
+}
+
+/// The audit entry of a store created from `--init`.
+pub(super) fn seed_audit_entry(document: &StateDocument) -> Value {
+    audit_entry(document, &["created from --init".to_owned()])
 }
 
 /// The writer's side, behind its own lock: the audit log's length (so a
@@ -232,22 +299,15 @@ impl Store {
                 ))
             })?
         } else {
-            let Some(mut init) = options.init else {
+            let Some(init) = options.init else {
                 return Err(HjobError::usage_hint(
                     format!("store {} does not exist", path.display()),
                     "seed it with --init FILE (a state document, see docs/state-api.md)",
                 )
                 .into());
             };
-            if let Some(obj) = init.as_object_mut() {
-                obj.entry("version").or_insert(json!(1));
-                obj.entry("updated_at").or_insert(json!(now_rfc3339()));
-                obj.entry("updated_by").or_insert(json!("init"));
-            }
-            StateDocument::from_value(init)
-                .map_err(|e| HjobError::usage(format!("--init document is invalid: {e}")))?
+            stamp_seed(init)?
         };
-        let body = serde_json::to_string(&document)?;
         let store = Store {
             path,
             audit_path,
@@ -255,11 +315,7 @@ impl Store {
             mode,
             slow_disk,
             body_timeout: options.body_timeout.unwrap_or(Duration::from_secs(10)),
-            snapshot: RwLock::new(Arc::new(Snapshot {
-                version: document.version,
-                body: bytes::Bytes::from(body),
-                document,
-            })),
+            snapshot: RwLock::new(Snapshot::of(document)?),
             writer: Mutex::new(Writer {
                 audit_len: 0,
                 poisoned: None,
@@ -295,12 +351,7 @@ impl Store {
         let last = lines[..keep].last().map(|l| l.version);
         let mut audit_len = valid_len;
         if !existed {
-            let entry = json!({
-                "version": version,
-                "at": snapshot.document.updated_at,
-                "by": snapshot.document.updated_by.clone().unwrap_or_else(|| "init".into()),
-                "changes": ["created from --init"],
-            });
+            let entry = seed_audit_entry(&snapshot.document);
             // The audit entry first, then the store, as for every write.
             if last != Some(version) {
                 audit_len = append_line(
@@ -371,7 +422,7 @@ impl Store {
     /// cut again). Blocking I/O: call from a blocking thread.
     pub fn replace(
         &self,
-        mut value: Value,
+        value: Value,
         expected: Option<u64>,
         who: &str,
     ) -> anyhow::Result<Replaced> {
@@ -384,27 +435,12 @@ impl Store {
         if expected.is_some_and(|e| e != version) {
             return Ok(Replaced::Conflict { current: version });
         }
-        let Some(obj) = value.as_object_mut() else {
-            return Ok(Replaced::Invalid(InvalidDocument {
-                field: "(document)".into(),
-                problem: "not a JSON object".into(),
-            }));
-        };
         let new_version = version + 1;
-        obj.insert("version".into(), json!(new_version));
-        obj.insert("updated_at".into(), json!(now_rfc3339()));
-        obj.insert("updated_by".into(), json!(who));
-        let document = match StateDocument::from_value(value) {
+        let document = match stamp_write(value, new_version, who) {
             Ok(d) => d,
             Err(e) => return Ok(Replaced::Invalid(e)),
         };
-        let changes = describe_changes(&current.document, &document);
-        let entry = json!({
-            "version": new_version,
-            "at": document.updated_at,
-            "by": who,
-            "changes": changes,
-        });
+        let entry = audit_entry(&document, &describe_changes(&current.document, &document));
         let before = writer.audit_len;
         let after = match append_line(
             &self.audit_path,
@@ -423,15 +459,12 @@ impl Store {
             return Err(e);
         }
         writer.audit_len = after;
-        let body = serde_json::to_string(&document)?;
+        let snapshot = Snapshot::of(document)?;
+        let body = snapshot.body.clone();
         *self
             .snapshot
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(Snapshot {
-            version: new_version,
-            body: bytes::Bytes::from(body.clone()),
-            document,
-        });
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = snapshot;
         Ok(Replaced::Applied {
             version: new_version,
             body,
@@ -647,4 +680,70 @@ pub fn admin_for(tokens: &[(String, String)], token: &str) -> Option<String> {
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document() -> Value {
+        json!({
+            "active_cluster": "pug",
+            "submission": {"enabled": true},
+            "clusters": {"pug": {
+                "oozie_url": "http://127.0.0.1:9/oozie",
+                "webhdfs_url": "http://127.0.0.1:9/webhdfs/v1",
+                "name_node": "hdfs://127.0.0.1:8020",
+                "job_tracker": "127.0.0.1:8032"
+            }}
+        })
+    }
+
+    #[test]
+    fn a_seed_keeps_the_stamps_it_has_and_a_write_gets_the_servers() {
+        let seeded = stamp_seed(document()).unwrap();
+        assert_eq!(seeded.version, 1);
+        assert_eq!(seeded.updated_by.as_deref(), Some("init"));
+        assert!(seeded.updated_at.is_some());
+        let mut own = document();
+        own["version"] = json!(7);
+        own["updated_by"] = json!("ops");
+        own["updated_at"] = json!("2026-01-01T00:00:00Z");
+        let seeded = stamp_seed(own.clone()).unwrap();
+        assert_eq!(seeded.version, 7);
+        assert_eq!(seeded.updated_by.as_deref(), Some("ops"));
+        assert_eq!(seeded.updated_at.as_deref(), Some("2026-01-01T00:00:00Z"));
+        let entry = seed_audit_entry(&seeded);
+        assert_eq!(
+            entry,
+            json!({"version": 7, "at": "2026-01-01T00:00:00Z", "by": "ops", "changes": ["created from --init"]})
+        );
+
+        let written = stamp_write(own, 8, "alice").unwrap();
+        assert_eq!(written.version, 8);
+        assert_eq!(written.updated_by.as_deref(), Some("alice"));
+        assert_ne!(written.updated_at.as_deref(), Some("2026-01-01T00:00:00Z"));
+        let entry = audit_entry(&written, &describe_changes(&seeded, &written));
+        assert_eq!(entry["version"], 8);
+        assert_eq!(entry["by"], "alice");
+        assert_eq!(entry["at"], json!(written.updated_at));
+        assert_eq!(entry["changes"], json!(["no field changed"]));
+
+        let invalid = stamp_write(json!([1]), 2, "alice").unwrap_err();
+        assert_eq!(invalid.field, "(document)");
+        assert!(stamp_seed(json!("no")).is_err());
+    }
+
+    #[test]
+    fn a_snapshot_serves_the_document_it_holds() {
+        let snapshot = Snapshot::of(stamp_seed(document()).unwrap()).unwrap();
+        assert_eq!(snapshot.version, 1);
+        let served: Value = serde_json::from_slice(&snapshot.body).unwrap();
+        assert_eq!(served["version"], 1);
+        assert_eq!(served["active_cluster"], "pug");
+        assert_eq!(
+            StateDocument::from_value(served).unwrap(),
+            snapshot.document
+        );
+    }
 }

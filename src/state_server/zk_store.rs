@@ -30,10 +30,12 @@
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use zookeeper_client as zk;
 
-use super::store::{Replaced, Snapshot, describe_changes, now_rfc3339};
+use super::store::{
+    Replaced, Snapshot, audit_entry, describe_changes, seed_audit_entry, stamp_seed, stamp_write,
+};
 use crate::error::HjobError;
 use crate::state::StateDocument;
 
@@ -266,15 +268,6 @@ fn parse_document(url: &ZkUrl, data: &[u8]) -> anyhow::Result<StateDocument> {
     })
 }
 
-fn make_snapshot(document: StateDocument) -> anyhow::Result<Arc<Snapshot>> {
-    let body = serde_json::to_string(&document)?;
-    Ok(Arc::new(Snapshot {
-        version: document.version,
-        body: bytes::Bytes::from(body),
-        document,
-    }))
-}
-
 fn audit_name(version: u64) -> String {
     format!("{version:010}-")
 }
@@ -299,7 +292,7 @@ impl ZkStore {
                     )
                     .into());
                 };
-                let document = seed_document(init)?;
+                let document = stamp_seed(init)?;
                 create_layout(&client, &url, &document, &[], open, false).await?;
                 let (data, stat) = client
                     .get_data(&url.state())
@@ -338,7 +331,7 @@ impl ZkStore {
         }
         let store = Arc::new(ZkStore {
             current: RwLock::new(Current {
-                snapshot: make_snapshot(document)?,
+                snapshot: Snapshot::of(document)?,
                 czxid: stat.czxid,
                 zk_version: stat.version,
             }),
@@ -388,18 +381,17 @@ impl ZkStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn install(&self, document: StateDocument, stat: &zk::Stat) -> anyhow::Result<()> {
+    fn install(&self, snapshot: Arc<Snapshot>, stat: &zk::Stat) {
         let mut current = self
             .current
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         // A late reply never replaces a newer snapshot of the same znode.
         if stat.czxid != current.czxid || stat.version >= current.zk_version {
-            current.snapshot = make_snapshot(document)?;
+            current.snapshot = snapshot;
             current.czxid = stat.czxid;
             current.zk_version = stat.version;
         }
-        Ok(())
     }
 
     /// The snapshot and its age (zero while the session is connected), or
@@ -457,7 +449,7 @@ impl ZkStore {
     /// which.
     pub async fn replace(
         &self,
-        mut value: Value,
+        value: Value,
         expected: Option<u64>,
         who: &str,
     ) -> Result<Replaced, WriteRefused> {
@@ -468,14 +460,6 @@ impl ZkStore {
             return Err(WriteRefused::Unavailable("no ZooKeeper session".into()));
         };
         let url = &self.options.url;
-        let Some(obj) = value.as_object_mut() else {
-            return Ok(Replaced::Invalid(crate::state::InvalidDocument {
-                field: "(document)".into(),
-                problem: "not a JSON object".into(),
-            }));
-        };
-        let who = who.to_owned();
-        obj.insert("updated_by".into(), json!(who));
         // A compare-and-set loop on the znode version: a BadVersion means
         // another server wrote between our read and our multi; read again
         // and decide on fresh data (412 only if the version really moved).
@@ -501,27 +485,19 @@ impl ZkStore {
                 });
             }
             let new_version = current.version + 1;
-            let mut value = value.clone();
-            if let Some(obj) = value.as_object_mut() {
-                obj.insert("version".into(), json!(new_version));
-                obj.insert("updated_at".into(), json!(now_rfc3339()));
-            }
-            let document = match StateDocument::from_value(value) {
+            // Judged after the version, as on the file store: a stale
+            // If-Match is 412 whatever the body.
+            let document = match stamp_write(value.clone(), new_version, who) {
                 Ok(d) => d,
                 Err(e) => return Ok(Replaced::Invalid(e)),
             };
-            let entry = json!({
-                "version": new_version,
-                "at": document.updated_at,
-                "by": who,
-                "changes": describe_changes(&current, &document),
-            });
-            let body = serde_json::to_string(&document)
-                .map_err(|e| WriteRefused::Failed(e.to_string()))?;
+            let entry = audit_entry(&document, &describe_changes(&current, &document));
+            let snapshot =
+                Snapshot::of(document).map_err(|e| WriteRefused::Failed(e.to_string()))?;
             let mut multi = client.new_multi_writer();
             let audit_path = format!("{}/{}", url.audit(), audit_name(new_version));
             let built = multi
-                .add_set_data(&url.state(), body.as_bytes(), Some(stat.version))
+                .add_set_data(&url.state(), &snapshot.body, Some(stat.version))
                 .and_then(|()| {
                     multi.add_create(
                         &audit_path,
@@ -548,7 +524,8 @@ impl ZkStore {
                         written = stat;
                         written.version = stat.version + 1;
                     }
-                    let _ = self.install(document, &written);
+                    let body = snapshot.body.clone();
+                    self.install(snapshot, &written);
                     self.trim_audit(&client).await;
                     return Ok(Replaced::Applied {
                         version: new_version,
@@ -704,10 +681,8 @@ async fn watch_loop(store: std::sync::Weak<ZkStore>) {
         let watched = client.get_and_watch_data(&url.state()).await;
         let watcher = match watched {
             Ok((data, stat, watcher)) => {
-                match parse_document(&url, &data) {
-                    Ok(document) => {
-                        let _ = this.install(document, &stat);
-                    }
+                match parse_document(&url, &data).and_then(Snapshot::of) {
+                    Ok(snapshot) => this.install(snapshot, &stat),
                     Err(e) => tracing::error!("ignoring a bad document in ZooKeeper: {e:#}"),
                 }
                 if client.state() == zk::SessionState::SyncConnected {
@@ -756,9 +731,9 @@ async fn watch_loop(store: std::sync::Weak<ZkStore>) {
                 () = tokio::time::sleep(RESYNC) => {
                     let Some(this) = store.upgrade() else { return };
                     if let Ok((data, stat)) = client.get_data(&url.state()).await
-                        && let Ok(document) = parse_document(&url, &data)
+                        && let Ok(snapshot) = parse_document(&url, &data).and_then(Snapshot::of)
                     {
-                        let _ = this.install(document, &stat);
+                        this.install(snapshot, &stat);
                     }
                 }
             }
@@ -788,17 +763,6 @@ fn after_state(store: &ZkStore, state: zk::SessionState) -> bool {
             true
         }
     }
-}
-
-/// The `--init` document with its version and stamps.
-fn seed_document(mut init: Value) -> anyhow::Result<StateDocument> {
-    if let Some(obj) = init.as_object_mut() {
-        obj.entry("version").or_insert(json!(1));
-        obj.entry("updated_at").or_insert(json!(now_rfc3339()));
-        obj.entry("updated_by").or_insert(json!("init"));
-    }
-    StateDocument::from_value(init)
-        .map_err(|e| HjobError::usage(format!("--init document is invalid: {e}")).into())
 }
 
 /// Creates `PATH`, `PATH/audit` and, in one `multi`, `PATH/state` with
@@ -836,12 +800,7 @@ async fn create_layout(
         Err(e) => return Err(zk_error(url, &format!("creating {}", url.path), e)),
     }
     let sequential = zk::CreateMode::PersistentSequential.with_acls(acls);
-    let created = [json!({
-        "version": document.version,
-        "at": document.updated_at,
-        "by": document.updated_by.clone().unwrap_or_else(|| "init".into()),
-        "changes": ["created from --init"],
-    })];
+    let created = [seed_audit_entry(document)];
     let history = if history.is_empty() {
         &created[..]
     } else {

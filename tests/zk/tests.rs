@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use hjob_sandbox::{Sandbox, SandboxOptions, Service};
 use serde_json::{Value, json};
 
-use crate::harness::{Ensemble, StateServer, TOKEN, hjob, request, wait_for};
+use crate::harness::{Ensemble, Reply, StateServer, TOKEN, hjob, request, wait_for};
 
 pub type Test = (&'static str, fn(&str));
 
@@ -36,6 +36,10 @@ pub const TESTS: &[Test] = &[
     (
         "an_auth_file_locks_the_znodes_and_migrate_copies_a_file_store",
         an_auth_file_locks_the_znodes_and_migrate_copies_a_file_store,
+    ),
+    (
+        "the_file_and_zookeeper_stores_answer_every_write_alike",
+        the_file_and_zookeeper_stores_answer_every_write_alike,
     ),
 ];
 
@@ -660,4 +664,75 @@ fn an_auth_file_locks_the_znodes_and_migrate_copies_a_file_store(cp: &str) {
     // Without the file the server says the znodes are open.
     let open = StateServer::start(dir, &zk.store("open/hjob"), &seed(), &[]);
     assert!(open.log.lock().unwrap().contains("znodes are created open"));
+}
+
+/// One set of store rules: the same PUTs, sent to a file store and to a
+/// ZooKeeper store seeded alike, get the same status, `ETag`, error and
+/// field, and leave the same documents and audit entries (less the time
+/// stamps).
+fn the_file_and_zookeeper_stores_answer_every_write_alike(cp: &str) {
+    let zk = Ensemble::start(cp);
+    let dir = zk.dir.path();
+    let file_store = dir.join("state.json");
+    let file = StateServer::start(dir, file_store.to_str().unwrap(), &seed(), &[]);
+    let zoo = StateServer::start(dir, &zk.store("hjob/alike"), &seed(), &[]);
+    let mut changed = seed();
+    changed["submission"]["message"] = json!("alike");
+    let mut unknown_cluster = seed();
+    unknown_cluster["active_cluster"] = json!("corgi");
+    let not_an_object = json!([1, 2]);
+    // (body, If-Match) in order; the versions go 1 -> 2 -> 3.
+    let writes: [(&Value, &str); 9] = [
+        (&not_an_object, "\"1\""),
+        (&unknown_cluster, "\"1\""),
+        (&changed, "\"1\""),
+        // Stale: 412 whatever the body, so the admin reads again first.
+        (&not_an_object, "\"1\""),
+        (&unknown_cluster, "\"1\""),
+        (&changed, "\"1\""),
+        (&not_an_object, "*"),
+        (&changed, "*"),
+        (&changed, "\"3\""),
+    ];
+    let put = |server: &StateServer, body: &Value, if_match: &str| {
+        request(
+            "PUT",
+            &format!("{}/v1/state", server.url),
+            &[
+                ("Authorization", &format!("Bearer {TOKEN}")),
+                ("If-Match", if_match),
+                ("Content-Type", "application/json"),
+            ],
+            Some(&body.to_string()),
+        )
+    };
+    let without_time = |mut v: Value| {
+        if let Some(obj) = v.as_object_mut() {
+            obj.remove("updated_at");
+            obj.remove("at");
+        }
+        v
+    };
+    for (n, (body, if_match)) in writes.into_iter().enumerate() {
+        let from_file = put(&file, body, if_match);
+        let from_zk = put(&zoo, body, if_match);
+        let seen = |r: &Reply| {
+            (
+                r.status,
+                r.header("ETag").map(str::to_owned),
+                without_time(serde_json::from_str(&r.body).unwrap_or(json!(r.body))),
+            )
+        };
+        assert_eq!(
+            seen(&from_zk),
+            seen(&from_file),
+            "write {n} (If-Match {if_match}, body {body}): ZooKeeper store left, file store right"
+        );
+    }
+    assert_eq!(zoo.document()["version"], 4);
+    assert_eq!(without_time(zoo.document()), without_time(file.document()));
+    let audit = |server: &StateServer| -> Vec<Value> {
+        server.audit().into_iter().map(without_time).collect()
+    };
+    assert_eq!(audit(&zoo), audit(&file));
 }
