@@ -14,7 +14,7 @@
 //! [`Failure::Refused`]: never retried, exit 2 with the fix.
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -832,6 +832,33 @@ fn retry_after(response: &Response) -> Option<Duration> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_secs)
+}
+
+/// A server's clock as its `Date` header showed it, with the local time
+/// the answer came, to compare clocks (`hjob doctor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerClock {
+    /// The server's `Date`.
+    pub server: SystemTime,
+    /// Local time at the exchange.
+    pub local: SystemTime,
+}
+
+impl ServerClock {
+    /// The `Date` of a response that came at `local`, if it has one.
+    pub fn of(response: &Response, local: SystemTime) -> Option<ServerClock> {
+        let date = response.headers().get(reqwest::header::DATE)?;
+        let server = httpdate::parse_http_date(date.to_str().ok()?).ok()?;
+        Some(ServerClock { server, local })
+    }
+
+    /// Signed skew of the server's clock against ours, in whole seconds.
+    pub fn skew_secs(&self) -> i64 {
+        match self.server.duration_since(self.local) {
+            Ok(ahead) => i64::try_from(ahead.as_secs()).unwrap_or(i64::MAX),
+            Err(behind) => -i64::try_from(behind.duration().as_secs()).unwrap_or(i64::MAX),
+        }
+    }
 }
 
 /// One line describing a failure, for logs.

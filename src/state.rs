@@ -8,7 +8,7 @@
 //! not drop fields a newer server added).
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::config::{ClusterOverride, Settings, Source};
 use crate::error::{HjobError, Service};
-use crate::http::{Auth, Http, redact_url};
+use crate::http::{Auth, Http, ServerClock, redact_url};
 
 /// Whether ad hoc submission is allowed, and the admins' words about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -400,6 +400,8 @@ pub fn resolve_cluster(name: &str, cluster: &Cluster, settings: &Settings) -> Re
 pub struct FetchedState {
     pub document: StateDocument,
     pub etag: Option<String>,
+    /// The answering server's `Date`, to compare clocks with.
+    pub clock: Option<ServerClock>,
 }
 
 /// The result of a conditional write.
@@ -464,6 +466,12 @@ impl StateClient {
         &self.bases
     }
 
+    /// The HTTP client the state client sends with (for probes of the
+    /// same servers, such as `hjob doctor`'s `/healthz`).
+    pub fn http(&self) -> &Http {
+        &self.http
+    }
+
     /// Sends an idempotent GET of `path` to the servers in turn until one
     /// gives an answer that is not a failure (see [`StateClient`] and
     /// [`Http::send_idempotent_any`]); returns its URL and the response.
@@ -499,6 +507,7 @@ impl StateClient {
     pub async fn fetch(&self) -> anyhow::Result<FetchedState> {
         let deadline = Instant::now() + self.http.settings().state_deadline;
         let (url, response) = self.get_any("/v1/state", Some(deadline)).await?;
+        let clock = ServerClock::of(&response, SystemTime::now());
         let status = response.status();
         if status != StatusCode::OK {
             let body = response.text().await.unwrap_or_default();
@@ -513,7 +522,11 @@ impl StateClient {
         let text = std::str::from_utf8(&bytes)
             .map_err(|e| self.bad_document(&url, format!("not UTF-8 text ({e})")))?;
         let document = StateDocument::parse(text).map_err(|e| self.bad_document(&url, e))?;
-        Ok(FetchedState { document, etag })
+        Ok(FetchedState {
+            document,
+            etag,
+            clock,
+        })
     }
 
     /// Reads a body of at most [`MAX_DOCUMENT_BYTES`], chunk by chunk, and
