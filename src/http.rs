@@ -14,7 +14,7 @@
 //! [`Failure::Refused`]: never retried, exit 2 with the fix.
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -538,20 +538,59 @@ impl Http {
     /// Sends an idempotent request, retrying connect errors, timeouts, 5xx,
     /// 408 and 429 with capped exponential backoff and jitter, up to the
     /// configured number of tries and never past `deadline`. Other statuses
-    /// (including 4xx) are returned for the caller to interpret.
+    /// (including 4xx) are returned for the caller to interpret. This is
+    /// [`Http::send_idempotent_any`] with one URL.
     pub async fn send_idempotent(
         &self,
         url: &str,
         deadline: Option<Instant>,
         build: impl Fn() -> RequestBuilder,
     ) -> Result<Response, Failure> {
-        let tries = self.settings.retries.max(1);
+        self.send_idempotent_any(&[url], deadline, |_| build())
+            .await
+            .map(|(_, response)| response)
+            .map_err(Unanswered::into_last)
+    }
+
+    /// Sends an idempotent request to the first of `urls` (replicas of one
+    /// service) that answers: the one loop behind every retried call.
+    ///
+    /// Each round tries the URLs once, in order, passing over one that
+    /// fails (no connection, a timeout, 5xx, 408, 429) to the next at once;
+    /// between rounds it waits with capped exponential backoff and jitter,
+    /// or as long as a server's `Retry-After` asks (capped the same way).
+    /// There are `retries` rounds, and no try or wait goes past `deadline`.
+    /// A refused credential or an untrusted certificate ends it at once:
+    /// retrying, here or elsewhere, cannot help. `build` makes the request
+    /// for one URL; the answer comes with that URL's index.
+    ///
+    /// # Panics
+    ///
+    /// If `urls` is empty.
+    pub async fn send_idempotent_any<U: AsRef<str>>(
+        &self,
+        urls: &[U],
+        deadline: Option<Instant>,
+        build: impl Fn(&str) -> RequestBuilder,
+    ) -> Result<(usize, Response), Unanswered> {
+        assert!(!urls.is_empty(), "send_idempotent_any needs a URL");
+        let rounds = usize::try_from(self.settings.retries.max(1)).unwrap_or(usize::MAX);
+        let tries = rounds.saturating_mul(urls.len());
         let mut delay = self.settings.backoff_initial.min(self.settings.backoff_max);
-        let mut attempt = 1;
-        loop {
-            let mut builder = build();
+        let mut failures: Vec<Option<Failure>> = urls.iter().map(|_| None).collect();
+        // The longest `Retry-After` of the round: the wait before the next
+        // round is at least what the servers asked for (up to backoff_max).
+        let mut asked: Option<Duration> = None;
+        let mut last = 0;
+        for attempt in 0..tries {
+            let index = attempt % urls.len();
+            let url = urls[index].as_ref();
+            let mut builder = build(url);
             if let Some(deadline) = deadline {
                 let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() && attempt > 0 {
+                    break;
+                }
                 builder = builder.timeout(
                     left.min(self.settings.timeout)
                         .max(Duration::from_millis(1)),
@@ -560,40 +599,48 @@ impl Http {
             let outcome = self
                 .exchange(url, &|| builder.try_clone().expect("a rebuilt request"))
                 .await;
+            last = index;
             let (failure, retry_after) = match outcome {
-                Ok(response) if !is_retryable_status(response.status()) => return Ok(response),
-                Err(failure @ Failure::Refused(_)) => return Err(failure),
-                // An untrusted certificate: retrying cannot help
-                // ([`Http::transport_error`] says what can).
-                Err(Failure::Transport(error)) if is_certificate_error(&error) => {
-                    return Err(Failure::Transport(error));
+                Ok(response) if !is_retryable_status(response.status()) => {
+                    return Ok((index, response));
                 }
                 Ok(response) => {
-                    let retry_after = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs);
+                    let retry_after = retry_after(&response);
                     (Failure::Status(response), retry_after)
                 }
                 Err(failure) => (failure, None),
             };
-            let wait = backoff_wait(delay, retry_after, self.settings.backoff_max);
-            let out_of_time = deadline.is_some_and(|d| Instant::now() + wait >= d);
-            if attempt >= tries || out_of_time {
-                return Err(failure);
+            let described = describe_failure(&failure);
+            let fatal = is_fatal(&failure);
+            failures[index] = Some(failure);
+            if fatal || attempt + 1 == tries {
+                break;
+            }
+            asked = asked.max(retry_after);
+            if index + 1 < urls.len() {
+                tracing::debug!(
+                    "{} {}: try {} of {tries} failed ({described}); trying {}",
+                    self.service,
+                    redact_url(url),
+                    attempt + 1,
+                    redact_url(urls[index + 1].as_ref())
+                );
+                continue;
+            }
+            let wait = backoff_wait(delay, asked.take(), self.settings.backoff_max);
+            if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+                break;
             }
             tracing::debug!(
-                "{} {}: try {attempt} of {tries} failed ({}); retrying in {wait:?}",
+                "{} {}: try {} of {tries} failed ({described}); retrying in {wait:?}",
                 self.service,
                 redact_url(url),
-                describe_failure(&failure)
+                attempt + 1
             );
             tokio::time::sleep(wait).await;
             delay = next_delay(delay, self.settings.backoff_max);
-            attempt += 1;
         }
+        Err(Unanswered { failures, last })
     }
 
     /// Like [`Http::send_idempotent`], with a final failure turned into the
@@ -604,9 +651,74 @@ impl Http {
         deadline: Option<Instant>,
         build: impl Fn() -> RequestBuilder,
     ) -> anyhow::Result<Response> {
-        match self.send_idempotent(url, deadline, build).await {
-            Ok(response) => Ok(response),
-            Err(failure) => Err(self.failure_error(url, failure).await.into()),
+        self.send_retrying_any(&[url], deadline, |_| build())
+            .await
+            .map(|(_, response)| response)
+    }
+
+    /// Like [`Http::send_idempotent_any`], with a final failure turned into
+    /// an error ([`Http::unanswered_error`]).
+    pub async fn send_retrying_any<U: AsRef<str>>(
+        &self,
+        urls: &[U],
+        deadline: Option<Instant>,
+        build: impl Fn(&str) -> RequestBuilder,
+    ) -> anyhow::Result<(usize, Response)> {
+        match self.send_idempotent_any(urls, deadline, build).await {
+            Ok(answer) => Ok(answer),
+            Err(unanswered) => Err(self.unanswered_error(urls, unanswered).await.into()),
+        }
+    }
+
+    /// The error for [`Http::send_idempotent_any`] getting no answer. One
+    /// URL, or a failure that ended the loop at once (a refusal, an
+    /// untrusted certificate: exit 2): that failure's error. Several: a
+    /// service error naming each URL's last failure.
+    pub async fn unanswered_error<U: AsRef<str>>(
+        &self,
+        urls: &[U],
+        mut unanswered: Unanswered,
+    ) -> HjobError {
+        let fatal = unanswered.failures[unanswered.last]
+            .as_ref()
+            .is_some_and(is_fatal);
+        if urls.len() == 1 || fatal {
+            let url = urls[unanswered.last].as_ref();
+            return self.failure_error(url, unanswered.into_last()).await;
+        }
+        let mut causes = Vec::new();
+        for (url, failure) in urls.iter().zip(unanswered.failures.iter_mut()) {
+            let url = redact_url(url.as_ref());
+            let cause = match failure.take() {
+                None => "not tried (out of time)".to_owned(),
+                Some(Failure::Status(response)) => {
+                    let status = response.status();
+                    status_message(status, &response.text().await.unwrap_or_default())
+                }
+                Some(failure) => describe_failure(&failure),
+            };
+            causes.push(format!("{url}: {cause}"));
+        }
+        HjobError::Service {
+            service: self.service,
+            // The servers; the message names each URL with its cause.
+            url: urls
+                .iter()
+                .map(|u| match url::Url::parse(u.as_ref()) {
+                    Ok(parsed) => parsed.origin().ascii_serialization(),
+                    Err(_) => redact_url(u.as_ref()),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            message: format!(
+                "none of the {} servers answered: {}",
+                urls.len(),
+                causes.join("; ")
+            ),
+            hint: Some(
+                "check that at least one of these servers is up and reachable from this machine"
+                    .into(),
+            ),
         }
     }
 
@@ -663,17 +775,88 @@ impl Http {
 
     /// A service error for an unexpected status.
     pub fn status_error(&self, url: &str, status: StatusCode, body: &str) -> HjobError {
-        let first_line = body.lines().next().unwrap_or("").trim();
-        let mut message = format!("HTTP {status}");
-        if !first_line.is_empty() {
-            message.push_str(": ");
-            message.push_str(&first_line.chars().take(300).collect::<String>());
-        }
         HjobError::Service {
             service: self.service,
             url: redact_url(url),
-            message,
+            message: status_message(status, body),
             hint: None,
+        }
+    }
+}
+
+/// `HTTP <status>: <the body's first line>`, for an error.
+fn status_message(status: StatusCode, body: &str) -> String {
+    let first_line = body.lines().next().unwrap_or("").trim();
+    let mut message = format!("HTTP {status}");
+    if !first_line.is_empty() {
+        message.push_str(": ");
+        message.push_str(&first_line.chars().take(300).collect::<String>());
+    }
+    message
+}
+
+/// Why [`Http::send_idempotent_any`] got no usable answer.
+#[derive(Debug)]
+pub struct Unanswered {
+    /// Each URL's last failure, by the URL's index (`None`: not tried
+    /// before the deadline or the end).
+    pub failures: Vec<Option<Failure>>,
+    /// The index of the URL whose failure ended the loop.
+    pub last: usize,
+}
+
+impl Unanswered {
+    /// The failure that ended the loop.
+    pub fn into_last(mut self) -> Failure {
+        self.failures[self.last]
+            .take()
+            .expect("the loop ends on a failure")
+    }
+}
+
+/// Whether retrying (this URL or another) cannot help: a refusal, or a
+/// certificate hjob does not trust.
+fn is_fatal(failure: &Failure) -> bool {
+    match failure {
+        Failure::Refused(_) => true,
+        Failure::Transport(error) => is_certificate_error(error),
+        Failure::Status(_) => false,
+    }
+}
+
+/// A response's `Retry-After`, when given in seconds.
+fn retry_after(response: &Response) -> Option<Duration> {
+    response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+/// A server's clock as its `Date` header showed it, with the local time
+/// the answer came, to compare clocks (`hjob doctor`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerClock {
+    /// The server's `Date`.
+    pub server: SystemTime,
+    /// Local time at the exchange.
+    pub local: SystemTime,
+}
+
+impl ServerClock {
+    /// The `Date` of a response that came at `local`, if it has one.
+    pub fn of(response: &Response, local: SystemTime) -> Option<ServerClock> {
+        let date = response.headers().get(reqwest::header::DATE)?;
+        let server = httpdate::parse_http_date(date.to_str().ok()?).ok()?;
+        Some(ServerClock { server, local })
+    }
+
+    /// Signed skew of the server's clock against ours, in whole seconds.
+    pub fn skew_secs(&self) -> i64 {
+        match self.server.duration_since(self.local) {
+            Ok(ahead) => i64::try_from(ahead.as_secs()).unwrap_or(i64::MAX),
+            Err(behind) => -i64::try_from(behind.duration().as_secs()).unwrap_or(i64::MAX),
         }
     }
 }

@@ -8,7 +8,7 @@
 //! not drop fields a newer server added).
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::config::{ClusterOverride, Settings, Source};
 use crate::error::{HjobError, Service};
-use crate::http::{Auth, Http, redact_url};
+use crate::http::{Auth, Http, ServerClock, redact_url};
 
 /// Whether ad hoc submission is allowed, and the admins' words about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -400,6 +400,8 @@ pub fn resolve_cluster(name: &str, cluster: &Cluster, settings: &Settings) -> Re
 pub struct FetchedState {
     pub document: StateDocument,
     pub etag: Option<String>,
+    /// The answering server's `Date`, to compare clocks with.
+    pub clock: Option<ServerClock>,
 }
 
 /// The result of a conditional write.
@@ -413,11 +415,13 @@ pub enum WriteOutcome {
 /// Typed client for the state service.
 ///
 /// `state_url` may name several servers (a state service replicated on
-/// ZooKeeper, `hjob state-server --store zk://…`). Reads then fail over:
-/// each round tries every server once, in order, until one answers, and
-/// rounds repeat with backoff within `state_deadline`; a server that
-/// refuses connections, times out or answers 5xx/429 (a lost ZooKeeper
-/// session past `--max-stale` is a 503) is passed over. Admin writes go to
+/// ZooKeeper, `hjob state-server --store zk://…`). Reads then fail over
+/// ([`Http::send_idempotent_any`]): each round tries every server once, in
+/// order, until one answers, and rounds repeat with backoff (or as long as
+/// a `Retry-After` asks) within `state_deadline`; a server that refuses
+/// connections, times out or answers 5xx/429 (a lost ZooKeeper session past
+/// `--max-stale` is a 503) is passed over, and a certificate hjob does not
+/// trust or a refused credential ends the read at once. Admin writes go to
 /// the first server that takes them: every write carries `If-Match`, so
 /// sending it again elsewhere can never apply it twice.
 #[derive(Debug, Clone)]
@@ -462,97 +466,30 @@ impl StateClient {
         &self.bases
     }
 
+    /// The HTTP client the state client sends with (for probes of the
+    /// same servers, such as `hjob doctor`'s `/healthz`).
+    pub fn http(&self) -> &Http {
+        &self.http
+    }
+
     /// Sends an idempotent GET of `path` to the servers in turn until one
-    /// gives an answer that is not a failure (see [`StateClient`]); returns
-    /// its URL and the response. One server: the plain retrying request.
+    /// gives an answer that is not a failure (see [`StateClient`] and
+    /// [`Http::send_idempotent_any`]); returns its URL and the response.
     async fn get_any(
         &self,
         path: &str,
         deadline: Option<Instant>,
     ) -> anyhow::Result<(String, reqwest::Response)> {
-        if let [base] = self.bases.as_slice() {
-            let url = format!("{base}{path}");
-            let response = self
-                .http
-                .send_retrying(&url, deadline, || {
-                    self.http
-                        .request(Method::GET, &url)
-                        .header("Accept", "application/json")
-                })
-                .await?;
-            return Ok((url, response));
-        }
-        let settings = self.http.settings();
-        let mut delay = settings.backoff_initial.min(settings.backoff_max);
-        let mut failures: Vec<String> = Vec::new();
-        for round in 1..=settings.retries.max(1) {
-            failures.clear();
-            for base in &self.bases {
-                let url = format!("{base}{path}");
-                let mut builder = self
-                    .http
-                    .request(Method::GET, &url)
-                    .header("Accept", "application/json");
-                if let Some(deadline) = deadline {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        break;
-                    }
-                    builder = builder.timeout(left.min(settings.timeout));
-                }
-                match builder.send().await {
-                    Ok(response) if !crate::http::is_retryable_status(response.status()) => {
-                        return Ok((url, response));
-                    }
-                    Ok(response) => {
-                        let status = response.status();
-                        let body = response.text().await.unwrap_or_default();
-                        let first = body.lines().next().unwrap_or("").trim();
-                        failures.push(format!(
-                            "{}: HTTP {status} {}",
-                            redact_url(&url),
-                            first.chars().take(200).collect::<String>()
-                        ));
-                    }
-                    Err(e) => failures.push(format!(
-                        "{}: {}",
-                        redact_url(&url),
-                        crate::http::describe_transport_error(&e)
-                    )),
-                }
-                tracing::debug!(
-                    "state server failed over: {}",
-                    failures.last().map_or("", |f| f)
-                );
-            }
-            let wait = crate::http::backoff_wait(delay, None, settings.backoff_max);
-            if round == settings.retries.max(1)
-                || deadline.is_some_and(|d| Instant::now() + wait >= d)
-            {
-                break;
-            }
-            tokio::time::sleep(wait).await;
-            delay = crate::http::next_delay(delay, settings.backoff_max);
-        }
-        Err(HjobError::Service {
-            service: Service::State,
-            url: self
-                .bases
-                .iter()
-                .map(|b| redact_url(b))
-                .collect::<Vec<_>>()
-                .join(", "),
-            message: format!(
-                "no state server answered: {}",
-                if failures.is_empty() {
-                    "out of time".to_owned()
-                } else {
-                    failures.join("; ")
-                }
-            ),
-            hint: Some("check that at least one state server is up and reachable from this machine; nothing was submitted".into()),
-        }
-        .into())
+        let mut urls: Vec<String> = self.bases.iter().map(|b| format!("{b}{path}")).collect();
+        let (index, response) = self
+            .http
+            .send_retrying_any(&urls, deadline, |url| {
+                self.http
+                    .request(Method::GET, url)
+                    .header("Accept", "application/json")
+            })
+            .await?;
+        Ok((urls.swap_remove(index), response))
     }
 
     fn bad_document(&self, url: &str, why: impl fmt::Display) -> HjobError {
@@ -570,6 +507,7 @@ impl StateClient {
     pub async fn fetch(&self) -> anyhow::Result<FetchedState> {
         let deadline = Instant::now() + self.http.settings().state_deadline;
         let (url, response) = self.get_any("/v1/state", Some(deadline)).await?;
+        let clock = ServerClock::of(&response, SystemTime::now());
         let status = response.status();
         if status != StatusCode::OK {
             let body = response.text().await.unwrap_or_default();
@@ -584,7 +522,11 @@ impl StateClient {
         let text = std::str::from_utf8(&bytes)
             .map_err(|e| self.bad_document(&url, format!("not UTF-8 text ({e})")))?;
         let document = StateDocument::parse(text).map_err(|e| self.bad_document(&url, e))?;
-        Ok(FetchedState { document, etag })
+        Ok(FetchedState {
+            document,
+            etag,
+            clock,
+        })
     }
 
     /// Reads a body of at most [`MAX_DOCUMENT_BYTES`], chunk by chunk, and

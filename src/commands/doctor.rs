@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::config::{Env, FlagOverrides, Settings};
 use crate::error::{ExitStatus, Service, hint_of};
-use crate::http::{Auth, Http};
+use crate::http::{Auth, Http, ServerClock};
 use crate::state::{StateClient, resolve_cluster};
 use crate::ui::Ui;
 
@@ -209,11 +209,10 @@ fn authenticated(url: &str) -> &'static str {
 /// What one HTTP probe saw.
 struct Seen {
     status: StatusCode,
-    date: Option<SystemTime>,
+    /// The server's `Date`, with the local time halfway through the exchange.
+    clock: Option<ServerClock>,
     location: Option<String>,
     body: String,
-    /// Local time halfway through the exchange, to compare `date` with.
-    local: SystemTime,
 }
 
 /// Why a probe got no answer: the error's text, and its own fix and exit
@@ -258,44 +257,49 @@ impl From<&ProbeError> for ProbeError {
     }
 }
 
-async fn probe(
-    service: Service,
-    settings: &Settings,
-    method: Method,
-    url: &str,
-) -> Result<Seen, ProbeError> {
-    let http = Http::new(service, &settings.http, Auth::None)?;
+/// One request, sent once with the service's client.
+async fn probe(http: &Http, method: Method, url: &str) -> Result<Seen, ProbeError> {
     let before = SystemTime::now();
     let response = http.send_once(http.request(method, url), url).await?;
     let after = SystemTime::now();
     let local = before + after.duration_since(before).unwrap_or_default() / 2;
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let date = header("date").and_then(|d| httpdate::parse_http_date(&d).ok());
-    let location = header("location");
+    let clock = ServerClock::of(&response, local);
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let status = response.status();
     let body = response.text().await.unwrap_or_default();
     Ok(Seen {
         status,
-        date,
+        clock,
         location,
         body,
-        local,
     })
 }
 
 /// Signed skew of a server's clock against ours, in whole seconds.
 fn skew(seen: &Seen) -> Option<i64> {
-    let date = seen.date?;
-    Some(match date.duration_since(seen.local) {
-        Ok(ahead) => i64::try_from(ahead.as_secs()).unwrap_or(i64::MAX),
-        Err(behind) => -i64::try_from(behind.duration().as_secs()).unwrap_or(i64::MAX),
-    })
+    seen.clock.as_ref().map(ServerClock::skew_secs)
+}
+
+/// The clients of the cluster's services, one each, reused by every probe.
+struct Clients {
+    oozie: Http,
+    webhdfs: Http,
+    yarn: Http,
+}
+
+impl Clients {
+    fn new(settings: &Settings) -> anyhow::Result<Clients> {
+        let http = |service| Http::new(service, &settings.http, Auth::None);
+        Ok(Clients {
+            oozie: http(Service::Oozie)?,
+            webhdfs: http(Service::WebHdfs)?,
+            yarn: http(Service::Yarn)?,
+        })
+    }
 }
 
 fn unreachable(
@@ -322,18 +326,19 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
         checks.extend(LATER[done..].iter().map(|n| Check::skipped(n, why)));
     };
 
-    // The state service.
-    let client = StateClient::new(settings);
-    let servers = client
-        .as_ref()
-        .map(|c| c.base_urls().to_vec())
-        .unwrap_or_default();
-    let state = match client {
-        Ok(client) => client.fetch().await,
-        Err(e) => Err(e),
+    // The state service: one read, whose `Date` is its clock.
+    let read = async {
+        let client = StateClient::new(settings)?;
+        let fetched = client.fetch().await?;
+        anyhow::Ok((client, fetched))
     };
-    let state = match state {
-        Ok(fetched) => fetched.document,
+    let (client, state) = match read.await {
+        Ok((client, fetched)) => {
+            if let Some(clock) = &fetched.clock {
+                clocks.push(("state service", clock.skew_secs()));
+            }
+            (client, fetched.document)
+        }
         Err(e) => {
             checks.push(Check::failed(
                 "state service",
@@ -349,33 +354,15 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
             return checks;
         }
     };
-    if let Some(url) = servers.first()
-        && let Ok(seen) = probe(
-            Service::State,
-            settings,
-            Method::GET,
-            &format!("{url}/v1/state"),
-        )
-        .await
-        && let Some(s) = skew(&seen)
-    {
-        clocks.push(("state service", s));
-    }
     // Several servers (a replicated state service): each one's /healthz,
     // so a dead or degraded replica shows before the next one fails.
     let mut replicas = Vec::new();
     let mut replicas_down = 0;
+    let servers = client.base_urls();
     if servers.len() > 1 {
-        for server in &servers {
+        for server in servers {
             let shown = crate::http::redact_url(server);
-            match probe(
-                Service::State,
-                settings,
-                Method::GET,
-                &format!("{server}/healthz"),
-            )
-            .await
-            {
+            match probe(client.http(), Method::GET, &format!("{server}/healthz")).await {
                 Ok(seen) if seen.status.is_success() && seen.body.trim() == "ok" => {
                     replicas.push(format!("{shown} ok"));
                 }
@@ -438,6 +425,20 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
     }
     let cluster = resolve_cluster(&state.active_cluster, active, settings).cluster;
     let user = &settings.user.value;
+    let clients = match Clients::new(settings) {
+        Ok(clients) => clients,
+        Err(e) => {
+            let e = ProbeError::from(e);
+            checks.push(Check::failed(
+                "oozie",
+                e.exit,
+                format!("no HTTP client: {e}"),
+                e.hint.unwrap_or_else(|| "report this".into()),
+            ));
+            skip_rest(&mut checks, "there is no HTTP client");
+            return checks;
+        }
+    };
 
     // Oozie.
     let oozie_url = format!(
@@ -445,7 +446,7 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
         cluster.oozie_url.trim_end_matches('/'),
         identity_query(user, "doAs")
     );
-    match probe(Service::Oozie, settings, Method::GET, &oozie_url).await {
+    match probe(&clients.oozie, Method::GET, &oozie_url).await {
         Ok(seen) if seen.status.is_success() => {
             let mode = serde_json::from_str::<Value>(&seen.body)
                 .ok()
@@ -494,7 +495,7 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
         "{webhdfs}/user/{user}?op=GETFILESTATUS&{}",
         identity_query(user, "doas")
     );
-    let home = match probe(Service::WebHdfs, settings, Method::GET, &home_url).await {
+    let home = match probe(&clients.webhdfs, Method::GET, &home_url).await {
         Ok(seen) if seen.status.is_success() || seen.status == StatusCode::NOT_FOUND => {
             if let Some(s) = skew(&seen) {
                 clocks.push(("namenode", s));
@@ -538,7 +539,7 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
             "the NameNode is needed to find one",
         ));
     } else {
-        checks.push(datanode_check(settings, webhdfs, user).await);
+        checks.push(datanode_check(settings, &clients.webhdfs, webhdfs, user).await);
     }
 
     // YARN.
@@ -551,7 +552,7 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
         )),
         Some(yarn) => {
             let url = format!("{}/v1/cluster/info", crate::yarn::rest_root(yarn));
-            match probe(Service::Yarn, settings, Method::GET, &url).await {
+            match probe(&clients.yarn, Method::GET, &url).await {
                 Ok(seen) if seen.status.is_success() => {
                     if let Some(s) = skew(&seen) {
                         clocks.push(("resourcemanager", s));
@@ -629,12 +630,12 @@ async fn cluster_checks(settings: &Settings) -> Vec<Check> {
 /// Finds the DataNode the NameNode redirects uploads to (the first step
 /// of a CREATE, which creates nothing), then resolves its name (after
 /// `[webhdfs] host_rewrites`) and connects to it.
-async fn datanode_check(settings: &Settings, webhdfs: &str, user: &str) -> Check {
+async fn datanode_check(settings: &Settings, http: &Http, webhdfs: &str, user: &str) -> Check {
     let url = format!(
         "{webhdfs}/user/{user}/.hjob/doctor-probe?op=CREATE&overwrite=true&{}",
         identity_query(user, "doas")
     );
-    let seen = match probe(Service::WebHdfs, settings, Method::PUT, &url).await {
+    let seen = match probe(http, Method::PUT, &url).await {
         Ok(seen) => seen,
         Err(e) => {
             return Check::failed(

@@ -46,6 +46,32 @@ fn doctor_passes_every_check_on_a_healthy_sandbox_and_writes_nothing() {
     assert_eq!(names, ORDER);
     assert!(got.iter().all(|(_, s)| s == "passed"), "{doc}");
     assert_eq!(doc["ok"], true);
+    // One read of the state document, whose `Date` the clock check uses.
+    let state_reads = world
+        .sandbox
+        .requests(Service::State)
+        .iter()
+        .filter(|r| r.method == "GET" && r.path == "/v1/state")
+        .count();
+    assert_eq!(
+        state_reads,
+        1,
+        "{:?}",
+        world.sandbox.requests(Service::State)
+    );
+    let clock = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "clock")
+        .unwrap();
+    assert!(
+        clock["detail"]
+            .as_str()
+            .unwrap()
+            .contains("compared with state service, "),
+        "{clock}"
+    );
     // Nothing was written: no upload reached the DataNode, and the CREATE
     // probe left no file.
     assert!(world.sandbox.requests(Service::DataNode).is_empty());

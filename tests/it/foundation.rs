@@ -1006,3 +1006,196 @@ fn a_list_of_state_servers_fails_over_to_one_that_answers() {
     let err = text(&out.stderr);
     assert!(err.contains("127.0.0.1:9") && err.contains("503"), "{err}");
 }
+
+/// A port nothing listens on (bound, then released).
+fn dead_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A state server that is busy at first (503 with `Retry-After: 1`) and
+/// answers once a second has passed since: failing over to the next
+/// server does not stop the client from waiting before it asks the busy
+/// one again, as long as it asked (here, up to the 5 s backoff_max).
+#[test]
+fn a_busy_state_server_is_asked_again_only_after_its_retry_after() {
+    use std::sync::{Arc, Mutex};
+    /// When the server first said 503, and the requests that came before
+    /// its Retry-After (allowing for the jitter, which may halve it).
+    #[derive(Default)]
+    struct Seen {
+        first: Option<Instant>,
+        requests: usize,
+        early: usize,
+    }
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let document = seed(9).to_string();
+    let busy = serve(axum::Router::new().route(
+        "/v1/state",
+        axum::routing::get({
+            let seen = seen.clone();
+            move || async move {
+                let mut seen = seen.lock().unwrap();
+                seen.requests += 1;
+                let ready = match seen.first {
+                    None => {
+                        seen.first = Some(Instant::now());
+                        false
+                    }
+                    Some(first) if first.elapsed() < Duration::from_millis(450) => {
+                        seen.early += 1;
+                        false
+                    }
+                    Some(_) => true,
+                };
+                use axum::response::IntoResponse;
+                if ready {
+                    document.into_response()
+                } else {
+                    (
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                        [("retry-after", "1")],
+                        "busy",
+                    )
+                        .into_response()
+                }
+            }
+        }),
+    ));
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("patient.toml");
+    std::fs::write(
+        &config,
+        "[http]\ntimeout = \"2s\"\nbackoff_initial = \"10ms\"\nbackoff_max = \"5s\"\nstate_deadline = \"30s\"\n",
+    )
+    .unwrap();
+    // The busy server first, then one that refuses connections: the
+    // round's Retry-After outlives the failover to the second.
+    let out = hjob(home.path())
+        .env(
+            "HJOB_STATE_URL",
+            format!("{busy},http://127.0.0.1:{}", dead_port()),
+        )
+        .env("HJOB_CONFIG", &config)
+        .arg("cluster")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("pug"), "{}", text(&out.stdout));
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.early, 0, "asked again before Retry-After");
+    assert_eq!(seen.requests, 2);
+}
+
+/// A throwaway self-signed certificate for 127.0.0.1, and its key: no
+/// client trusts it.
+const UNTRUSTED_CERT: &str = "-----BEGIN CERTIFICATE-----
+MIIBazCCARKgAwIBAgIUUROaBy0ZB4aTdv7YJro+ITnTumAwCgYIKoZIzj0EAwIw
+GzEZMBcGA1UEAwwQaGpvYiB0ZXN0IHNlcnZlcjAgFw0yNjEyMDIwNDAxMjBaGA8y
+MTI2MTEwODA0MDEyMFowGzEZMBcGA1UEAwwQaGpvYiB0ZXN0IHNlcnZlcjBZMBMG
+ByqGSM49AgEGCCqGSM49AwEHA0IABCd50YZTvem4Ffq/2aR6WTlnsK7rYmBGhpTb
+5iwhEFgFptMq4kzB+1dnN5zEcjVwS7j3PQUrNzG2gvarpZGxIo2jMjAwMA8GA1Ud
+EQQIMAaHBH8AAAEwHQYDVR0OBBYEFAy9FyR+hoxYkvA74uQTFTKGNiBKMAoGCCqG
+SM49BAMCA0cAMEQCICLSOohVPaqdIZVHmHHSDt6I+EIdWxQutssmWzB7DP3QAiBi
+0RG7jEE3v4EJrQjhs6MhTFSFjAImO2EMthItyNzHUA==
+-----END CERTIFICATE-----
+";
+const UNTRUSTED_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQggQrCvKREa0lFqsWo
+0HsnqKqql7rEoytnft8wOYHS5pehRANCAAQnedGGU73puBX6v9mkelk5Z7Cu62Jg
+RoaU2+YsIRBYBabTKuJMwftXZzecxHI1cEu49z0FKzcxtoL2q6WRsSKN
+-----END PRIVATE KEY-----
+";
+/// Another self-signed certificate: the CA bundle the client trusts,
+/// which did not sign [`UNTRUSTED_CERT`].
+const OTHER_CA: &str = "-----BEGIN CERTIFICATE-----
+MIIBazCCARCgAwIBAgIUNO209TSBMhKkxAnTZ90KzTzlPMswCgYIKoZIzj0EAwIw
+GjEYMBYGA1UEAwwPaGpvYiB0ZXN0IG90aGVyMCAXDTI2MTIwMjA0MDEyMFoYDzIx
+MjYxMTA4MDQwMTIwWjAaMRgwFgYDVQQDDA9oam9iIHRlc3Qgb3RoZXIwWTATBgcq
+hkjOPQIBBggqhkjOPQMBBwNCAAT4dNOXuNqQLY+zB9VsWZ+9cmKGxvLSP1sKeEH7
+65a1pNeQoIZme8u4JlE7AiG38+glIUeAs3Hn/sqt+UsPpEYaozIwMDAPBgNVHREE
+CDAGhwR/AAABMB0GA1UdDgQWBBQKJ0I2qKEf/5lUkWkUb7MZfoAn0TAKBggqhkjO
+PQQDAgNJADBGAiEAkJ7Ef6aLEr/cn53oqclWipBuXDzWyp6QfpgA42pcs9ICIQDt
+kT3NLl+Lg9ifqHq78VjMEafxZChizGa09HjtzmQc+g==
+-----END CERTIFICATE-----
+";
+
+/// A TLS server on 127.0.0.1:0 showing [`UNTRUSTED_CERT`]; it counts the
+/// connections it takes (before the handshake). Returns the https URL.
+fn untrusted_tls_server(connections: std::sync::Arc<std::sync::atomic::AtomicUsize>) -> String {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use std::io::Read;
+    let certs = CertificateDer::pem_slice_iter(UNTRUSTED_CERT.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(UNTRUSTED_KEY.as_bytes()).unwrap();
+    let config = std::sync::Arc::new(
+        rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap(),
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for tcp in listener.incoming() {
+            let Ok(tcp) = tcp else { continue };
+            connections.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let connection = rustls::ServerConnection::new(config.clone()).unwrap();
+            // Drives the handshake until the client gives up on it.
+            let _ = rustls::StreamOwned::new(connection, tcp).read(&mut [0; 1]);
+        }
+    });
+    url
+}
+
+/// An untrusted certificate on the first of two state servers ends the
+/// read at once with exit 2 and the fix: no retry, and no failover (the
+/// second server would be no more trustworthy for being tried).
+#[test]
+fn an_untrusted_certificate_on_the_first_state_server_stops_at_once_with_exit_2() {
+    let home = tempfile::tempdir().unwrap();
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let first = untrusted_tls_server(connections.clone());
+    // The second: a listener that never answers; connections to it wait
+    // in its backlog, to be counted afterwards.
+    let second = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let bundle = home.path().join("ca.pem");
+    std::fs::write(&bundle, OTHER_CA).unwrap();
+    let config = home.path().join("tls.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[http]\ntimeout = \"300ms\"\nbackoff_initial = \"10ms\"\nstate_deadline = \"5s\"\nca_bundle = {:?}\n",
+            bundle.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = hjob(home.path())
+        .env(
+            "HJOB_STATE_URL",
+            format!("{first},https://{}", second.local_addr().unwrap()),
+        )
+        .env("HJOB_CONFIG", &config)
+        .arg("cluster")
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("is not trusted"), "{err}");
+    assert!(err.contains("ca_bundle"), "{err}");
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 1);
+    second.set_nonblocking(true).unwrap();
+    assert!(
+        second.accept().is_err(),
+        "the second server was tried after a certificate error"
+    );
+}
