@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
+use futures_util::StreamExt as _;
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 
@@ -414,6 +415,44 @@ impl OozieClient {
             .map_err(|e| self.http.transport_error(&url, &e).into())
     }
 
+    /// Every page of the workflow jobs matching `filter`, `len` at a time,
+    /// newest first: [`JobPages`].
+    pub fn jobs_pages<'a>(&'a self, filter: &[(&'a str, &'a str)], len: u32) -> JobPages<'a> {
+        JobPages {
+            oozie: self,
+            filter: filter.to_vec(),
+            len: len.max(1),
+            offset: 1,
+            total: None,
+            done: false,
+        }
+    }
+
+    /// `jobs`, in order, each read in full (`show=info`: configuration,
+    /// app path, actions) when `read` says so, [`DETAIL_READS`] at a time.
+    pub async fn details(
+        &self,
+        jobs: Vec<WorkflowJob>,
+        read: impl Fn(&WorkflowJob) -> bool,
+    ) -> anyhow::Result<Vec<WorkflowJob>> {
+        futures_util::stream::iter(jobs)
+            .map(|job| {
+                let full = read(&job);
+                async move {
+                    if full {
+                        self.info(&job.id).await
+                    } else {
+                        Ok(job)
+                    }
+                }
+            })
+            .buffered(DETAIL_READS)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect()
+    }
+
     /// The Oozie server's log for a job (`show=log`, text).
     pub async fn log(&self, id: &str) -> anyhow::Result<String> {
         let url = self.url(&format!("v1/job/{id}"));
@@ -449,6 +488,52 @@ impl OozieClient {
             Ok(r) => Err(self.error_from(url, r).await),
             Err(failure) => Err(self.http.failure_error(url, failure).await.into()),
         }
+    }
+}
+
+/// Job details [`OozieClient::details`] reads at once.
+pub const DETAIL_READS: usize = 4;
+
+/// The pages of a jobs list ([`OozieClient::jobs_pages`]): `GET v1/jobs`
+/// with `offset` moving on by what each page held, until a short or empty
+/// page, or Oozie's `total` is passed.
+#[derive(Debug)]
+pub struct JobPages<'a> {
+    oozie: &'a OozieClient,
+    filter: Vec<(&'a str, &'a str)>,
+    len: u32,
+    offset: u32,
+    total: Option<u64>,
+    done: bool,
+}
+
+impl JobPages<'_> {
+    /// The next page's jobs; `None` once Oozie has no more.
+    pub async fn next_page(&mut self) -> anyhow::Result<Option<Vec<WorkflowJob>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let page = self.oozie.list(&self.filter, self.offset, self.len).await?;
+        let got = u32::try_from(page.workflows.len()).unwrap_or(u32::MAX);
+        self.total = page.total;
+        self.offset = self.offset.saturating_add(got);
+        self.done =
+            got == 0 || got < self.len || page.total.is_some_and(|t| u64::from(self.offset) > t);
+        Ok(Some(page.workflows))
+    }
+
+    /// The jobs of every page left.
+    pub async fn all(mut self) -> anyhow::Result<Vec<WorkflowJob>> {
+        let mut all = Vec::new();
+        while let Some(page) = self.next_page().await? {
+            all.extend(page);
+        }
+        Ok(all)
+    }
+
+    /// Oozie's count of matching jobs, as the last page read said.
+    pub fn total(&self) -> Option<u64> {
+        self.total
     }
 }
 

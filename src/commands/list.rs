@@ -1,6 +1,5 @@
 //! `hjob list`: recent jobs (mine by default), newest first.
 
-use futures_util::StreamExt as _;
 use serde_json::json;
 
 use super::Context;
@@ -84,9 +83,6 @@ pub async fn list(ctx: &Context<'_>, args: ListArgs) -> anyhow::Result<ExitStatu
     Ok(ExitStatus::Success)
 }
 
-/// How many job details are read at once when deciding endings.
-const DETAIL_READS: usize = 4;
-
 /// The newest `limit` jobs whose reported ending ([`ending`], the one rule
 /// `run`, `wait`, `status` and `kill` use) is one of `wanted` (all when
 /// empty), with Oozie's match count when it is exact.
@@ -124,39 +120,24 @@ async fn jobs_by_ending(
     }
     // Oozie's count is the answer only when no ending is decided here.
     let exact = !wanted.iter().any(|s| s == "FAILED" || s == "KILLED");
+    let mut pages = oozie.jobs_pages(&filter, limit);
     let mut found = Vec::new();
-    let mut offset = 1u32;
-    loop {
-        let page = oozie.list(&filter, offset, limit).await?;
-        let total = page.total;
-        let got = u32::try_from(page.workflows.len()).unwrap_or(u32::MAX);
-        let detailed: Vec<WorkflowJob> = futures_util::stream::iter(page.workflows)
-            .map(|job| with_actions(oozie, job))
-            .buffered(DETAIL_READS)
-            .collect::<Vec<_>>()
-            .await
-            .into_iter()
-            .collect::<anyhow::Result<_>>()?;
-        for job in detailed {
+    while let Some(page) = pages.next_page().await? {
+        for job in oozie.details(page, needs_actions).await? {
             if wanted.is_empty() || wanted.contains(&ending(&job).status) {
                 found.push(job);
             }
         }
-        offset = offset.saturating_add(got);
-        let exhausted = got == 0 || total.is_some_and(|t| u64::from(offset) > t) || got < limit;
-        if exact || found.len() >= limit as usize || exhausted {
-            found.truncate(limit as usize);
-            return Ok((found, if exact { total } else { None }));
+        if exact || found.len() >= limit as usize {
+            break;
         }
     }
+    found.truncate(limit as usize);
+    Ok((found, if exact { pages.total() } else { None }))
 }
 
-/// A list item with its actions, read in full when its ending depends on
-/// them (Oozie ended it KILLED); other items as they are.
-async fn with_actions(oozie: &OozieClient, job: WorkflowJob) -> anyhow::Result<WorkflowJob> {
-    if job.status() == JobStatus::Killed && job.actions.is_empty() {
-        oozie.info(&job.id).await
-    } else {
-        Ok(job)
-    }
+/// Whether a list item is read in full for its actions: its ending
+/// depends on them when Oozie ended it KILLED.
+fn needs_actions(job: &WorkflowJob) -> bool {
+    job.status() == JobStatus::Killed && job.actions.is_empty()
 }
