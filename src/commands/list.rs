@@ -19,7 +19,15 @@ pub async fn list(ctx: &Context<'_>, args: ListArgs) -> anyhow::Result<ExitStatu
     let oozie = OozieClient::new(&cluster.oozie_url, &user, &ctx.settings.http)?;
     let wanted: Vec<String> = args.status.iter().map(|s| s.to_ascii_uppercase()).collect();
     let limit = args.limit.max(1);
-    let (jobs, total) = jobs_by_ending(&oozie, &user, args.all_users, &wanted, limit).await?;
+    let (jobs, total) = jobs_by_ending(
+        &oozie,
+        &user,
+        args.all_users,
+        args.name.as_deref(),
+        &wanted,
+        limit,
+    )
+    .await?;
     if ctx.ui.is_json() {
         let items: Vec<_> = jobs
             .iter()
@@ -85,7 +93,8 @@ pub async fn list(ctx: &Context<'_>, args: ListArgs) -> anyhow::Result<ExitStatu
 
 /// The newest `limit` jobs whose reported ending ([`ending`], the one rule
 /// `run`, `wait`, `status` and `kill` use) is one of `wanted` (all when
-/// empty), with Oozie's match count when it is exact.
+/// empty), of exactly `name` when given, with Oozie's match count when it
+/// is exact.
 ///
 /// Oozie's list leaves out the actions, so a KILLED item is read in full to
 /// tell a failed action that reached the kill node (FAILED) from a real
@@ -96,6 +105,7 @@ async fn jobs_by_ending(
     oozie: &OozieClient,
     user: &str,
     all_users: bool,
+    name: Option<&str>,
     wanted: &[String],
     limit: u32,
 ) -> anyhow::Result<(Vec<WorkflowJob>, Option<u64>)> {
@@ -115,12 +125,16 @@ async fn jobs_by_ending(
     if !all_users {
         filter.push(("user", user));
     }
+    if let Some(name) = name {
+        filter.push(("name", name));
+    }
     for s in &oozie_statuses {
         filter.push(("status", s));
     }
-    // Oozie's count is the answer only when no ending is decided here.
-    let exact = !wanted.iter().any(|s| s == "FAILED" || s == "KILLED");
     let mut pages = oozie.jobs_pages(&filter, limit);
+    // Oozie's count is the answer only when no ending (nor a name Oozie's
+    // filter cannot carry) is decided here.
+    let exact = !wanted.iter().any(|s| s == "FAILED" || s == "KILLED") && pages.counted_by_oozie();
     let mut found = Vec::new();
     while let Some(page) = pages.next_page().await? {
         for job in oozie.details(page, needs_actions).await? {
