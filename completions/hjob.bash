@@ -1805,7 +1805,7 @@ _hjob() {
             return 0
             ;;
         hjob__subcmd__list)
-            opts="-v -q -h -V --all-users --status --limit --cluster --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
+            opts="-v -q -h -V --all-users --status --name --limit --cluster --output --verbose --quiet --color --config --state-url --user --keytab --principal --do-as --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1813,6 +1813,10 @@ _hjob() {
             case "${prev}" in
                 --status)
                     COMPREPLY=($(compgen -W "PREP RUNNING SUSPENDED SUCCEEDED FAILED KILLED" -- "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --limit)

@@ -306,6 +306,7 @@ SUSPENDED\t''
 SUCCEEDED\t''
 FAILED\t''
 KILLED\t''"
+complete -c hjob -n "__fish_hjob_using_subcommand list" -l name -d 'Only jobs with exactly this name (any characters)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand list" -l limit -d 'How many jobs to show' -r
 complete -c hjob -n "__fish_hjob_using_subcommand list" -l cluster -d 'The cluster to list (default: the active one)' -r
 complete -c hjob -n "__fish_hjob_using_subcommand list" -l output -d 'Output format: human text, or exactly one JSON document on stdout' -r -f -a "human\t''

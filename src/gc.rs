@@ -35,7 +35,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use futures_util::StreamExt as _;
 use serde::Serialize;
 
 use crate::oozie::{OozieClient, WorkflowJob, parse_date};
@@ -55,9 +54,6 @@ const LOOKUP_SLACK: Duration = Duration::from_secs(24 * 3600);
 
 /// Workflow files larger than this are not read.
 const WORKFLOW_LIMIT: u64 = 16 * 1024 * 1024;
-
-/// Job details read at once.
-const DETAIL_READS: usize = 4;
 
 /// Oozie list page size.
 const PAGE: u32 = 100;
@@ -181,35 +177,6 @@ struct InUse {
     cache_dirs: BTreeMap<String, String>,
 }
 
-/// Every page of a job list.
-async fn list_all(
-    oozie: &OozieClient,
-    filter: &[(&str, &str)],
-) -> anyhow::Result<Vec<WorkflowJob>> {
-    let mut all = Vec::new();
-    let mut offset = 1u32;
-    loop {
-        let page = oozie.list(filter, offset, PAGE).await?;
-        let got = u32::try_from(page.workflows.len()).unwrap_or(u32::MAX);
-        all.extend(page.workflows);
-        offset = offset.saturating_add(got);
-        if got == 0 || got < PAGE || page.total.is_some_and(|t| u64::from(offset) > t) {
-            return Ok(all);
-        }
-    }
-}
-
-/// Reads each listed job in full (configuration, app path).
-async fn details(oozie: &OozieClient, jobs: Vec<WorkflowJob>) -> anyhow::Result<Vec<WorkflowJob>> {
-    futures_util::stream::iter(jobs)
-        .map(|job| async move { oozie.info(&job.id).await })
-        .buffered(DETAIL_READS)
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect()
-}
-
 /// The cache directories a workflow refers to: every
 /// `<root>/cache/<sha256>` in its text.
 pub fn cache_dirs_in(workflow: &str, root: &str) -> BTreeSet<String> {
@@ -243,7 +210,8 @@ async fn in_use(
         ("status", "RUNNING"),
         ("status", "SUSPENDED"),
     ];
-    let active = details(oozie, list_all(oozie, &filter).await?).await?;
+    let listed = oozie.jobs_pages(&filter, PAGE).all().await?;
+    let active = oozie.details(listed, |_| true).await?;
     let mut used = InUse::default();
     for job in active {
         if let Some(id) = job.conf_property(SUBMISSION_ID_PROPERTY) {
@@ -359,12 +327,12 @@ pub async fn plan(
         let since = filter_time(since);
         let filter = [("user", user), ("startcreatedtime", since.as_str())];
         let staged: Vec<u64> = candidates.iter().map(|r| r.modification_time).collect();
-        let listed = list_all(oozie, &filter).await?;
+        let listed = oozie.jobs_pages(&filter, PAGE).all().await?;
         let near: Vec<WorkflowJob> = listed
             .into_iter()
             .filter(|job| created_near(job, &staged))
             .collect();
-        let jobs = details(oozie, near).await?;
+        let jobs = oozie.details(near, |_| true).await?;
         let mut by_submission: BTreeMap<String, Vec<WorkflowJob>> = BTreeMap::new();
         for job in jobs {
             if let Some(id) = job.conf_property(SUBMISSION_ID_PROPERTY) {
@@ -465,19 +433,8 @@ pub async fn plan(
         .iter()
         .filter(|f| f.kind == "FILE" && staging::is_upload_name(&f.path_suffix))
     {
-        let entry = |reason: &str| Entry {
-            path: format!("{cache_dir}/{}", file.path_suffix),
-            kind: Kind::Upload,
-            reason: reason.to_owned(),
-            bytes: Some(file.length),
-        };
-        if staging::is_abandoned(file, now_ms) {
-            plan.remove.push(entry(
-                "abandoned upload (its writer is gone, or it is over a day old)",
-            ));
-        } else {
-            plan.keep.push(entry("upload in progress"));
-        }
+        let path = format!("{cache_dir}/{}", file.path_suffix);
+        plan.push(upload_entry(path, file, now_ms));
     }
 
     // Cache files and partial uploads.
@@ -487,56 +444,40 @@ pub async fn plan(
         let mut kept_any = false;
         for file in &entries {
             let path = format!("{dir_path}/{}", file.path_suffix);
-            let bytes = Some(file.length);
             if file.kind != "FILE" {
                 kept_any = true;
                 continue;
             }
-            let entry = if staging::is_upload_name(&file.path_suffix) {
-                let (keep, reason) = if staging::is_abandoned(file, now_ms) {
-                    (
-                        false,
-                        "abandoned upload (its writer is gone, or it is over a day old)".to_owned(),
-                    )
+            let (keep, entry) = if staging::is_upload_name(&file.path_suffix) {
+                upload_entry(path, file, now_ms)
+            } else {
+                let (keep, reason) = if let Some(id) = used.cache_dirs.get(&dir_path) {
+                    (true, format!("used by job {id}"))
                 } else {
-                    (true, "upload in progress".to_owned())
+                    let unused = now_ms.saturating_sub(file.last_used_ms());
+                    if unused > cache_age_ms {
+                        (false, format!("unused for {}", age_text(unused)))
+                    } else {
+                        (
+                            true,
+                            format!(
+                                "used {} ago (under {})",
+                                age_text(unused),
+                                days_text(policy.cache_age)
+                            ),
+                        )
+                    }
                 };
-                (keep, Kind::Upload, reason)
-            } else if let Some(id) = used.cache_dirs.get(&dir_path) {
-                (true, Kind::Cache, format!("used by job {id}"))
-            } else {
-                let unused = now_ms.saturating_sub(file.last_used_ms());
-                if unused > cache_age_ms {
-                    (
-                        false,
-                        Kind::Cache,
-                        format!("unused for {}", age_text(unused)),
-                    )
-                } else {
-                    (
-                        true,
-                        Kind::Cache,
-                        format!(
-                            "used {} ago (under {})",
-                            age_text(unused),
-                            days_text(policy.cache_age)
-                        ),
-                    )
-                }
+                let entry = Entry {
+                    path,
+                    kind: Kind::Cache,
+                    reason,
+                    bytes: Some(file.length),
+                };
+                (keep, entry)
             };
-            let (keep, kind, reason) = entry;
-            let entry = Entry {
-                path,
-                kind,
-                reason,
-                bytes,
-            };
-            if keep {
-                kept_any = true;
-                plan.keep.push(entry);
-            } else {
-                plan.remove.push(entry);
-            }
+            kept_any |= keep;
+            plan.push((keep, entry));
         }
         let empty_and_old =
             entries.is_empty() && now_ms.saturating_sub(dir.modification_time) > STALE_EMPTY_DIR_MS;
@@ -545,6 +486,37 @@ pub async fn plan(
         }
     }
     Ok(plan)
+}
+
+/// A partial upload at `path`: kept while in progress (true), removed
+/// once [`staging::is_abandoned`] says so.
+fn upload_entry(path: String, file: &FileStatus, now_ms: u64) -> (bool, Entry) {
+    let (keep, reason) = if staging::is_abandoned(file, now_ms) {
+        (
+            false,
+            "abandoned upload (its writer is gone, or it is over a day old)",
+        )
+    } else {
+        (true, "upload in progress")
+    };
+    let entry = Entry {
+        path,
+        kind: Kind::Upload,
+        reason: reason.to_owned(),
+        bytes: Some(file.length),
+    };
+    (keep, entry)
+}
+
+impl Plan {
+    /// Files an entry as kept (true) or to remove.
+    fn push(&mut self, (keep, entry): (bool, Entry)) {
+        if keep {
+            self.keep.push(entry);
+        } else {
+            self.remove.push(entry);
+        }
+    }
 }
 
 /// An empty cache directory (left by an upload that failed before its

@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
+use futures_util::StreamExt as _;
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 
@@ -428,6 +429,67 @@ impl OozieClient {
             .map_err(|e| self.http.transport_error(&url, &e).into())
     }
 
+    /// Every page of the workflow jobs matching `filter`, `len` at a time,
+    /// newest first: [`JobPages`].
+    ///
+    /// Oozie's `filter` has no escaping: it is split on `;`, then each term
+    /// on `=`, so a name holding either is refused (E0420) or read as other
+    /// terms. When any `name` value is such a one (or empty, or with blanks
+    /// at its ends), every `name` term is left out of the filter and the
+    /// pages keep only the jobs of exactly those names; the other terms
+    /// still go to Oozie.
+    pub fn jobs_pages<'a>(&'a self, filter: &[(&'a str, &'a str)], len: u32) -> JobPages<'a> {
+        let by_name = |(key, _): &&(&str, &str)| key.eq_ignore_ascii_case("name");
+        let names: Vec<&str> = if filter
+            .iter()
+            .filter(by_name)
+            .any(|(_, value)| !filter_safe(value))
+        {
+            filter.iter().filter(by_name).map(|(_, v)| *v).collect()
+        } else {
+            Vec::new()
+        };
+        let filter = filter
+            .iter()
+            .filter(|term| names.is_empty() || !by_name(term))
+            .copied()
+            .collect();
+        JobPages {
+            oozie: self,
+            filter,
+            names,
+            len: len.max(1),
+            offset: 1,
+            total: None,
+            done: false,
+        }
+    }
+
+    /// `jobs`, in order, each read in full (`show=info`: configuration,
+    /// app path, actions) when `read` says so, [`DETAIL_READS`] at a time.
+    pub async fn details(
+        &self,
+        jobs: Vec<WorkflowJob>,
+        read: impl Fn(&WorkflowJob) -> bool,
+    ) -> anyhow::Result<Vec<WorkflowJob>> {
+        futures_util::stream::iter(jobs)
+            .map(|job| {
+                let full = read(&job);
+                async move {
+                    if full {
+                        self.info(&job.id).await
+                    } else {
+                        Ok(job)
+                    }
+                }
+            })
+            .buffered(DETAIL_READS)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect()
+    }
+
     /// The Oozie server's log for a job (`show=log`, text).
     pub async fn log(&self, id: &str) -> anyhow::Result<String> {
         let url = self.url(&format!("v1/job/{id}"));
@@ -464,6 +526,78 @@ impl OozieClient {
             Err(failure) => Err(self.http.failure_error(url, failure).await.into()),
         }
     }
+}
+
+/// Job details [`OozieClient::details`] reads at once.
+pub const DETAIL_READS: usize = 4;
+
+/// The pages of a jobs list ([`OozieClient::jobs_pages`]): `GET v1/jobs`
+/// with `offset` moving on by what each page held, until a short or empty
+/// page, or Oozie's `total` is passed; names the filter cannot carry are
+/// matched here.
+#[derive(Debug)]
+pub struct JobPages<'a> {
+    oozie: &'a OozieClient,
+    /// What Oozie is asked for.
+    filter: Vec<(&'a str, &'a str)>,
+    /// Names matched here, when the filter cannot carry them (empty: none).
+    names: Vec<&'a str>,
+    len: u32,
+    offset: u32,
+    total: Option<u64>,
+    done: bool,
+}
+
+impl JobPages<'_> {
+    /// The next page's jobs (of those the filter could not carry, only the
+    /// matches: possibly none); `None` once Oozie has no more.
+    pub async fn next_page(&mut self) -> anyhow::Result<Option<Vec<WorkflowJob>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let page = self.oozie.list(&self.filter, self.offset, self.len).await?;
+        let got = u32::try_from(page.workflows.len()).unwrap_or(u32::MAX);
+        self.total = page.total;
+        self.offset = self.offset.saturating_add(got);
+        self.done =
+            got == 0 || got < self.len || page.total.is_some_and(|t| u64::from(self.offset) > t);
+        let mut jobs = page.workflows;
+        if !self.names.is_empty() {
+            jobs.retain(|job| {
+                job.app_name
+                    .as_deref()
+                    .is_some_and(|name| self.names.contains(&name))
+            });
+        }
+        Ok(Some(jobs))
+    }
+
+    /// The jobs of every page left.
+    pub async fn all(mut self) -> anyhow::Result<Vec<WorkflowJob>> {
+        let mut all = Vec::new();
+        while let Some(page) = self.next_page().await? {
+            all.extend(page);
+        }
+        Ok(all)
+    }
+
+    /// Whether Oozie applies the whole filter (so its total counts the matches).
+    pub fn counted_by_oozie(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Oozie's count of matching jobs, as the last page read said.
+    pub fn total(&self) -> Option<u64> {
+        self.total
+    }
+}
+
+/// Whether Oozie's jobs `filter` carries a value as it is: not when the
+/// value is empty or holds `;` or `=` (`DagEngine.parseFilter` splits on
+/// them, with no escapes: E0420, or other terms), nor when it has blanks
+/// at its ends (SQL compares `'x '` equal to `'x'`).
+pub fn filter_safe(value: &str) -> bool {
+    !value.is_empty() && !value.contains([';', '=']) && value.trim() == value
 }
 
 /// Whether an error chain is Oozie's "job does not exist" (E0604).
@@ -551,6 +685,14 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(job.conf_property("a.b").unwrap(), "x<&>\"'y ]]> a\tb\nc");
+    }
+
+    #[test]
+    fn values_the_jobs_filter_cannot_carry_are_told() {
+        assert!(filter_safe("nightly-report.v2"));
+        for value in ["a;b", "a=b", "a=", "", " a", "a\t"] {
+            assert!(!filter_safe(value), "{value:?}");
+        }
     }
 
     #[test]

@@ -218,7 +218,7 @@ pub struct KillArgs {
 /// Arguments of `hjob list`.
 #[derive(Debug, Args, Clone)]
 #[command(
-    after_help = "Examples:\n  hjob list\n  hjob list --status RUNNING --all-users --limit 100"
+    after_help = "Examples:\n  hjob list\n  hjob list --status RUNNING --all-users --limit 100\n  hjob list --name nightly-report"
 )]
 pub struct ListArgs {
     /// Everyone's jobs, not only mine.
@@ -227,6 +227,9 @@ pub struct ListArgs {
     /// Only jobs in this status (PREP, RUNNING, SUSPENDED, SUCCEEDED, FAILED, KILLED).
     #[arg(long, value_name = "STATUS", ignore_case = true, value_parser = ["PREP", "RUNNING", "SUSPENDED", "SUCCEEDED", "FAILED", "KILLED"])]
     pub status: Vec<String>,
+    /// Only jobs with exactly this name (any characters).
+    #[arg(long)]
+    pub name: Option<String>,
     /// How many jobs to show.
     #[arg(long, default_value_t = 20)]
     pub limit: u32,

@@ -24,14 +24,10 @@ use crate::webhdfs::WebHdfsClient;
 #[derive(Debug, Clone)]
 pub struct Launch {
     pub cluster: ResolvedCluster,
-    pub app_name: String,
-    /// `oozie.wf.application.path` (an `hdfs://` URI of the app dir).
-    pub app_path: String,
-    pub properties: BTreeMap<String, String>,
-    /// The rendered job: its files to ship, and its workflow (rendered
-    /// again once staging knows the hashes of new files).
+    /// The rendered job: its name, submission id, app path, properties and
+    /// files to ship, and its workflow (rendered again once staging knows
+    /// the hashes of new files).
     pub prepared: PreparedJob,
-    pub submission_id: String,
     pub detach: bool,
     pub timeout: Option<Duration>,
     pub kill_on_interrupt: bool,
@@ -96,7 +92,7 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
         ctx.settings.host_rewrites.clone(),
     )?;
     let oozie = OozieClient::new(&cluster.oozie_url, &user, &ctx.settings.http)?;
-    let app_dir = hdfs_path(&launch.app_path);
+    let app_dir = hdfs_path(&launch.prepared.app_path);
 
     // Where the job comes from (`git rev-parse` is a process of its own:
     // it runs while staging does).
@@ -168,7 +164,7 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
         ));
     }
 
-    let mut properties = launch.properties.clone();
+    let mut properties = launch.prepared.properties.clone();
     properties.extend(provenance.await.unwrap_or_default());
     properties.insert(
         "hjob.client.user".into(),
@@ -177,8 +173,8 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
     let request = SubmitRequest {
         properties: &properties,
         user: &user,
-        app_name: &launch.app_name,
-        submission_id: &launch.submission_id,
+        app_name: &launch.prepared.app_name,
+        submission_id: &launch.prepared.submission_id,
         tries: ctx.settings.http.retries,
         outage_limit: ctx.settings.http.submit_outage_limit,
         backoff: ctx.settings.http.backoff_initial,
@@ -201,7 +197,7 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
             ctx.ui.warn(&format!(
                 "interrupted while submitting: waiting for Oozie's answer so the job's id is known \
                  (Ctrl-C again to exit now; then find the job, app name {}, with `hjob list`)",
-                launch.app_name
+                launch.prepared.app_name
             ));
             submit.await?
         }
@@ -220,8 +216,8 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
             cluster: launch.cluster.name.clone(),
             oozie_url: cluster.oozie_url.clone(),
             yarn_url: cluster.yarn_url.clone(),
-            app_name: launch.app_name.clone(),
-            submission_id: launch.submission_id.clone(),
+            app_name: launch.prepared.app_name.clone(),
+            submission_id: launch.prepared.submission_id.clone(),
             submitted_at: rfc3339(std::time::SystemTime::now()),
             user: user.clone(),
         },
@@ -230,11 +226,11 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
         if ctx.ui.is_json() {
             ctx.ui.json(&json!({
                 "id": id,
-                "name": launch.app_name,
+                "name": launch.prepared.app_name,
                 "status": "SUBMITTED",
                 "cluster": launch.cluster.name,
                 "user": user,
-                "submission_id": launch.submission_id,
+                "submission_id": launch.prepared.submission_id,
                 "oozie_url": oozie.job_url(&id),
                 "uploaded_bytes": staged.uploaded_bytes,
                 "adopted": submitted.adopted,
@@ -244,14 +240,14 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
             ctx.ui.result(&format!("{id}\n"));
             ctx.ui.status(&format!(
                 "submitted {} to {}; follow it with `hjob wait {id}`",
-                launch.app_name, launch.cluster.name
+                launch.prepared.app_name, launch.cluster.name
             ));
         }
         return Ok(ExitStatus::Success);
     }
     ctx.ui.status(&format!(
         "submitted {id} ({}) to {}",
-        launch.app_name, launch.cluster.name
+        launch.prepared.app_name, launch.cluster.name
     ));
     // A Ctrl-C during the submit POST lands here: the job exists, so
     // `attach` sees the interrupt at once and prints its id and the hints.

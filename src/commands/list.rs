@@ -1,6 +1,5 @@
 //! `hjob list`: recent jobs (mine by default), newest first.
 
-use futures_util::StreamExt as _;
 use serde_json::json;
 
 use super::Context;
@@ -20,7 +19,15 @@ pub async fn list(ctx: &Context<'_>, args: ListArgs) -> anyhow::Result<ExitStatu
     let oozie = OozieClient::new(&cluster.oozie_url, &user, &ctx.settings.http)?;
     let wanted: Vec<String> = args.status.iter().map(|s| s.to_ascii_uppercase()).collect();
     let limit = args.limit.max(1);
-    let (jobs, total) = jobs_by_ending(&oozie, &user, args.all_users, &wanted, limit).await?;
+    let (jobs, total) = jobs_by_ending(
+        &oozie,
+        &user,
+        args.all_users,
+        args.name.as_deref(),
+        &wanted,
+        limit,
+    )
+    .await?;
     if ctx.ui.is_json() {
         let items: Vec<_> = jobs
             .iter()
@@ -84,12 +91,10 @@ pub async fn list(ctx: &Context<'_>, args: ListArgs) -> anyhow::Result<ExitStatu
     Ok(ExitStatus::Success)
 }
 
-/// How many job details are read at once when deciding endings.
-const DETAIL_READS: usize = 4;
-
 /// The newest `limit` jobs whose reported ending ([`ending`], the one rule
 /// `run`, `wait`, `status` and `kill` use) is one of `wanted` (all when
-/// empty), with Oozie's match count when it is exact.
+/// empty), of exactly `name` when given, with Oozie's match count when it
+/// is exact.
 ///
 /// Oozie's list leaves out the actions, so a KILLED item is read in full to
 /// tell a failed action that reached the kill node (FAILED) from a real
@@ -100,6 +105,7 @@ async fn jobs_by_ending(
     oozie: &OozieClient,
     user: &str,
     all_users: bool,
+    name: Option<&str>,
     wanted: &[String],
     limit: u32,
 ) -> anyhow::Result<(Vec<WorkflowJob>, Option<u64>)> {
@@ -119,44 +125,33 @@ async fn jobs_by_ending(
     if !all_users {
         filter.push(("user", user));
     }
+    if let Some(name) = name {
+        filter.push(("name", name));
+    }
     for s in &oozie_statuses {
         filter.push(("status", s));
     }
-    // Oozie's count is the answer only when no ending is decided here.
-    let exact = !wanted.iter().any(|s| s == "FAILED" || s == "KILLED");
+    let mut pages = oozie.jobs_pages(&filter, limit);
+    // Oozie's count is the answer only when no ending (nor a name Oozie's
+    // filter cannot carry) is decided here.
+    let exact = !wanted.iter().any(|s| s == "FAILED" || s == "KILLED") && pages.counted_by_oozie();
     let mut found = Vec::new();
-    let mut offset = 1u32;
-    loop {
-        let page = oozie.list(&filter, offset, limit).await?;
-        let total = page.total;
-        let got = u32::try_from(page.workflows.len()).unwrap_or(u32::MAX);
-        let detailed: Vec<WorkflowJob> = futures_util::stream::iter(page.workflows)
-            .map(|job| with_actions(oozie, job))
-            .buffered(DETAIL_READS)
-            .collect::<Vec<_>>()
-            .await
-            .into_iter()
-            .collect::<anyhow::Result<_>>()?;
-        for job in detailed {
+    while let Some(page) = pages.next_page().await? {
+        for job in oozie.details(page, needs_actions).await? {
             if wanted.is_empty() || wanted.contains(&ending(&job).status) {
                 found.push(job);
             }
         }
-        offset = offset.saturating_add(got);
-        let exhausted = got == 0 || total.is_some_and(|t| u64::from(offset) > t) || got < limit;
-        if exact || found.len() >= limit as usize || exhausted {
-            found.truncate(limit as usize);
-            return Ok((found, if exact { total } else { None }));
+        if exact || found.len() >= limit as usize {
+            break;
         }
     }
+    found.truncate(limit as usize);
+    Ok((found, if exact { pages.total() } else { None }))
 }
 
-/// A list item with its actions, read in full when its ending depends on
-/// them (Oozie ended it KILLED); other items as they are.
-async fn with_actions(oozie: &OozieClient, job: WorkflowJob) -> anyhow::Result<WorkflowJob> {
-    if job.status() == JobStatus::Killed && job.actions.is_empty() {
-        oozie.info(&job.id).await
-    } else {
-        Ok(job)
-    }
+/// Whether a list item is read in full for its actions: its ending
+/// depends on them when Oozie ended it KILLED.
+fn needs_actions(job: &WorkflowJob) -> bool {
+    job.status() == JobStatus::Killed && job.actions.is_empty()
 }

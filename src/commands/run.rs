@@ -73,10 +73,6 @@ pub async fn run(ctx: &Context<'_>, args: RunArgs) -> anyhow::Result<ExitStatus>
     let kill_on_interrupt = common.kill_on_interrupt || ctx.settings.kill_on_interrupt.value;
     let launch = Launch {
         cluster,
-        app_name: prepared.app_name.clone(),
-        app_path: prepared.app_path.clone(),
-        properties: prepared.properties.clone(),
-        submission_id: prepared.submission_id.clone(),
         prepared,
         detach: common.detach,
         timeout,

@@ -754,6 +754,67 @@ fn list_reports_and_filters_on_the_same_ending_as_run() {
     );
 }
 
+/// `list --name` finds a job whose name Oozie's filter cannot carry: Oozie
+/// splits `filter` on `;` and then `=` (a name holding them is E0420, or
+/// silently other names), so hjob leaves the name out of the filter and
+/// matches it exactly over the pages, while the user term still goes to
+/// Oozie. Jobs of other names, or of other users, are not listed.
+#[test]
+fn list_by_name_finds_a_name_oozies_filter_cannot_carry() {
+    let world = World::new();
+    let odd = "nightly;name=x";
+    let detach = |user: &str, name: &str| -> String {
+        let out = world.run(&[
+            "--user", user, "run", "shell", "--detach", "--output", "json", "--name", name, "--",
+            "true",
+        ]);
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        json_doc(&out)["id"].as_str().unwrap().to_owned()
+    };
+    // Oldest first: listed newest first, a page of one holds the others
+    // before the match.
+    let wanted = detach("alice", odd);
+    let plain = detach("alice", "nightly");
+    let bobs = detach("bob", odd);
+    // Split on `;` and `=`, this one is not a pair: E0420 if sent.
+    let refused = "report=daily;v2";
+    let report = detach("alice", refused);
+    let list = |args: &[&str]| -> Value {
+        let mut all = vec!["list", "--output", "json"];
+        all.extend_from_slice(args);
+        let out = world.run(&all);
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        json_doc(&out)
+    };
+    let ids = |doc: &Value| -> Vec<String> {
+        let mut ids: Vec<String> = doc["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|j| j["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mine = list(&["--name", odd]);
+    assert_eq!(ids(&mine), [wanted.as_str()]);
+    assert_eq!(mine["jobs"][0]["name"], odd, "{mine}");
+    // Oozie counted every job of alice's, not the matches: no total.
+    assert!(mine["total"].is_null(), "{mine}");
+    assert_eq!(
+        ids(&list(&["--name", odd, "--limit", "1"])),
+        [wanted.as_str()]
+    );
+    let mut everyones = vec![wanted.clone(), bobs];
+    everyones.sort();
+    assert_eq!(ids(&list(&["--name", odd, "--all-users"])), everyones);
+    assert_eq!(ids(&list(&["--name", refused])), [report]);
+    // A name the filter can carry is still asked of Oozie, with its count.
+    let plain_list = list(&["--name", "nightly"]);
+    assert_eq!(ids(&plain_list), [plain]);
+    assert_eq!(plain_list["total"], 1, "{plain_list}");
+}
+
 #[test]
 fn do_as_runs_the_job_as_the_user_acted_for() {
     let world = World::new();

@@ -300,15 +300,20 @@ fn parse_filter(text: &str) -> Result<Filter, OozieError> {
         OozieError::bad_request("E0420", format!("Invalid jobs filter [{text}], {why}"))
     };
     let mut f = Filter::default();
+    // As `DagEngine.parseFilter` does: `StringTokenizer(filter, ";")`
+    // (empty tokens skipped), then Java's `token.split("=")`, which drops
+    // trailing empty pieces: `name=` is one piece (refused) and `name=a=`
+    // is the pair `name`, `a`.
     for part in text.split(';').filter(|p| !p.is_empty()) {
-        let pieces: Vec<&str> = part.split('=').collect();
+        let mut pieces: Vec<&str> = part.split('=').collect();
+        while pieces.last() == Some(&"") {
+            pieces.pop();
+        }
         if pieces.len() != 2 {
             return Err(bad("elements must be semicolon-separated name=value pairs"));
         }
-        let (name, value) = (
-            pieces[0].trim().to_ascii_lowercase(),
-            pieces[1].trim().to_string(),
-        );
+        // Neither is trimmed: ` user` is no name, ` alice` is another user.
+        let (name, value) = (pieces[0].to_ascii_lowercase(), pieces[1].to_string());
         match name.as_str() {
             "user" => f.users.push(value),
             "name" => f.names.push(value),
@@ -568,6 +573,14 @@ mod tests {
         // A name with `;` or `=` cannot be expressed in a filter.
         assert_eq!(parse_filter("user=a;name=x;y").unwrap_err().code, "E0420");
         assert_eq!(parse_filter("name=a=b").unwrap_err().code, "E0420");
+        // Java's split drops trailing empty pieces: an empty value is
+        // refused, and a trailing `=` is lost.
+        assert_eq!(parse_filter("user=").unwrap_err().code, "E0420");
+        assert_eq!(parse_filter("user=a;name=").unwrap_err().code, "E0420");
+        assert_eq!(parse_filter("name=a=").unwrap().names, vec!["a"]);
+        assert_eq!(parse_filter("=a").unwrap_err().code, "E0420");
+        assert_eq!(parse_filter("user= alice").unwrap().users, vec![" alice"]);
+        assert_eq!(parse_filter(" user=alice").unwrap_err().code, "E0420");
         assert_eq!(
             parse_filter("startcreatedtime=yesterday").unwrap_err().code,
             "E0420"
