@@ -9,18 +9,18 @@
 //! is not Oozie's own answer), hjob looks its own submission up
 //! and adopts the job it finds; it resubmits only when no such job exists.
 //!
-//! The lookup lists the user's jobs created since shortly before the submit
-//! (`filter=user=…;startcreatedtime=…`) and matches the
-//! `hjob.submission.id` property in each candidate's configuration. The job
-//! name is never put in the filter: Oozie's filter syntax cannot carry a
-//! `;` or `=` (E0420), and a name may hold any character.
+//! The lookup lists the user's jobs of the app's name created since shortly
+//! before the submit (`filter=startcreatedtime=…;name=…;user=…`, through
+//! [`OozieClient::jobs_pages`], which matches a name the filter cannot
+//! carry over the pages instead) and matches the `hjob.submission.id`
+//! property in each candidate's configuration.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::error::{HjobError, Service};
 use crate::http::{jitter, next_delay};
-use crate::oozie::{OozieClient, OozieError, SubmitError};
+use crate::oozie::{self, OozieClient, OozieError, SubmitError};
 use crate::ui::Ui;
 
 /// The property that identifies a submission.
@@ -50,12 +50,6 @@ pub fn filter_time(time: SystemTime) -> String {
     format!("{}Z", &text[..16])
 }
 
-/// Whether a value can go into an Oozie `filter` (which splits on `;` and
-/// `=`).
-fn filter_safe(value: &str) -> bool {
-    !value.is_empty() && !value.contains([';', '='])
-}
-
 /// Finds the job of a submission id, if Oozie has one: the user's jobs
 /// created since `since` (less [`LOOKUP_SLACK`]), newest first, whose app
 /// name is `app_name` and whose configuration carries `submission_id`.
@@ -67,35 +61,27 @@ pub async fn find_submission(
     since: SystemTime,
 ) -> anyhow::Result<Option<String>> {
     let start = filter_time(since.checked_sub(LOOKUP_SLACK).unwrap_or(since));
-    let mut filter = vec![("startcreatedtime", start.as_str())];
-    if filter_safe(user) {
+    // A name the filter cannot carry is matched over the pages instead.
+    let mut filter = vec![("startcreatedtime", start.as_str()), ("name", app_name)];
+    if oozie::filter_safe(user) {
         filter.push(("user", user));
     }
-    let page = 50;
-    let mut offset = 1u64;
-    loop {
-        let list = oozie.list(&filter, offset as u32, page).await?;
-        let got = list.workflows.len() as u64;
-        for candidate in list.workflows {
-            // The list has no configuration; the name narrows who is read.
-            if candidate
-                .app_name
-                .as_deref()
-                .is_some_and(|name| name != app_name)
-            {
-                continue;
-            }
+    let mut pages = oozie.jobs_pages(&filter, 50);
+    let mut read = 0u64;
+    while let Some(page) = pages.next_page().await? {
+        for candidate in page {
+            // The list has no configuration: each candidate is read.
             let job = oozie.info(&candidate.id).await?;
             if job.conf_property(SUBMISSION_ID_PROPERTY).as_deref() == Some(submission_id) {
                 return Ok(Some(job.id));
             }
+            read += 1;
         }
-        offset += got;
-        let total = list.total.unwrap_or(0);
-        if got == 0 || offset > total || offset > LOOKUP_MAX_CANDIDATES {
-            return Ok(None);
+        if read >= LOOKUP_MAX_CANDIDATES {
+            break;
         }
     }
+    Ok(None)
 }
 
 fn is_safe_mode(error: &anyhow::Error) -> bool {

@@ -367,6 +367,37 @@ fn a_gateway_timeout_on_submit_adopts_the_job_oozie_made() {
 }
 
 #[test]
+fn a_lost_answer_is_looked_up_by_name_even_when_the_filter_cannot_carry_it() {
+    // Oozie narrows the lookup to the job's name; a name with `;` and `=`
+    // (which its filter cannot carry: E0420) is matched over the pages.
+    let world = World::new();
+    let out = world.run(&["run", "shell", "--detach", "--name", "other", "--", "true"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    for (name, in_filter) in [("nightly", true), ("nightly;v=2", false)] {
+        world.sandbox.reset_after_submit(1);
+        let out = world.run(&[
+            "run", "shell", "--detach", "--output", "json", "--name", name, "--", "true",
+        ]);
+        assert_eq!(code(&out), 0, "{name}: {}", text(&out.stderr));
+        let doc = json_doc(&out);
+        assert_eq!(doc["adopted"], true, "{name}: {doc}");
+        let lookup = world
+            .sandbox
+            .requests(Service::Oozie)
+            .into_iter()
+            .rfind(|r| r.method == "GET" && r.path.ends_with("/v1/jobs"))
+            .and_then(|r| r.query)
+            .expect("a jobs lookup");
+        assert_eq!(
+            lookup.contains("name%3Dnightly") || lookup.contains("name=nightly"),
+            in_filter,
+            "{name}: {lookup}"
+        );
+    }
+    assert_eq!(world.oozie_jobs("alpha").len(), 3);
+}
+
+#[test]
 fn a_detached_run_says_it_adopted_the_job() {
     let world = World::new();
     world.sandbox.reset_after_submit(2);
