@@ -913,10 +913,14 @@ impl Challenge {
     }
 }
 
-/// The pause before the next try: the server's `Retry-After` if it gave one,
-/// else the current backoff delay; never more than `max`, and jittered.
+/// The pause before the next try: the server's `Retry-After` if it gave one
+/// (as asked: never sooner), else the current backoff delay, jittered;
+/// never more than `max`.
 pub fn backoff_wait(delay: Duration, retry_after: Option<Duration>, max: Duration) -> Duration {
-    jitter(retry_after.unwrap_or(delay).min(max))
+    match retry_after {
+        Some(asked) => asked.min(max),
+        None => jitter(delay.min(max)),
+    }
 }
 
 /// The backoff delay after `delay`: doubled, capped at `max`.
@@ -1025,6 +1029,18 @@ mod tests {
         assert!(backoff_wait(delay, long, max) <= max);
         assert!(backoff_wait(Duration::MAX, None, max) <= max);
         assert_eq!(next_delay(Duration::MAX, max), max);
+    }
+
+    #[test]
+    fn a_retry_after_within_the_cap_is_waited_in_full() {
+        let max = Duration::from_secs(10);
+        let asked = Duration::from_secs(2);
+        for _ in 0..50 {
+            assert_eq!(
+                backoff_wait(Duration::from_millis(100), Some(asked), max),
+                asked
+            );
+        }
     }
 
     #[test]
