@@ -174,6 +174,41 @@ pub fn exit_status_of(error: &anyhow::Error) -> ExitStatus {
         .unwrap_or(ExitStatus::Service)
 }
 
+/// Adds "nothing was submitted" to a usage or service error's hint (once),
+/// for failures that end a run before its submit.
+pub fn nothing_submitted(error: anyhow::Error) -> anyhow::Error {
+    const SAID: &str = "nothing was submitted";
+    match error.downcast::<HjobError>() {
+        Ok(HjobError::Service {
+            service,
+            url,
+            message,
+            hint,
+        }) => HjobError::Service {
+            service,
+            url,
+            message,
+            hint: Some(with_said(hint, SAID)),
+        }
+        .into(),
+        Ok(HjobError::Usage { message, hint }) => HjobError::Usage {
+            message,
+            hint: Some(with_said(hint, SAID)),
+        }
+        .into(),
+        Ok(other) => other.into(),
+        Err(error) => error,
+    }
+}
+
+fn with_said(hint: Option<String>, said: &str) -> String {
+    match hint {
+        Some(hint) if hint.contains(said) => hint,
+        Some(hint) => format!("{hint}; {said}"),
+        None => said.to_owned(),
+    }
+}
+
 /// Finds the first hint in an error chain.
 pub fn hint_of(error: &anyhow::Error) -> Option<String> {
     hjob_errors(error).find_map(HjobError::hint)

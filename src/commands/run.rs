@@ -43,7 +43,11 @@ pub async fn run(ctx: &Context<'_>, args: RunArgs) -> anyhow::Result<ExitStatus>
     let timeout = super::wait::parse_timeout(request.common().timeout.as_deref())?;
     job::check_request(&request, &ctx.settings)?;
     let client = StateClient::new(&ctx.settings)?;
-    let state = client.fetch().await?.document;
+    let state = client
+        .fetch()
+        .await
+        .map_err(crate::error::nothing_submitted)?
+        .document;
     let dry_run = request.common().dry_run;
     if !state.submission.enabled && !dry_run {
         return Err(HjobError::Disabled {

@@ -917,6 +917,11 @@ fn a_bad_state_service_exits_4_within_the_bound_and_submits_nothing() {
             "{fault}: {}",
             text(&out.stderr)
         );
+        assert!(
+            text(&out.stderr).contains("nothing was submitted"),
+            "{fault}: {}",
+            text(&out.stderr)
+        );
     }
     // Flapping: it answers after two failures; the run goes on.
     world.sandbox.fail_next(Service::State, 2);
