@@ -62,7 +62,10 @@ generate() {
 # way to get it. hjob itself needs nothing else, so these are notes, not
 # errors.
 check_sandbox_prereqs() {
-    if [ "$(uname -s)" = Linux ] && ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libxml2\.so'; then
+    # Linux: the dynamic linker's cache lists libxml2 (macOS has it built in).
+    local ldconfig
+    ldconfig="$(command -v ldconfig || echo /sbin/ldconfig)"
+    if [ -x "$ldconfig" ] && ! "$ldconfig" -p 2>/dev/null | grep -q 'libxml2\.so'; then
         say "note: libxml2 not found; hjob-sandbox validates workflows with it. Install it with"
         say "      apt-get install libxml2 (Debian/Ubuntu) or dnf install libxml2 (Fedora)"
     fi

@@ -80,7 +80,7 @@ fn install_sh_installs_binary_completions_and_man_page_idempotently() {
 /// no `xmllint` on PATH, install.sh names it and the package that has it.
 /// It suggests the one-command quick start once the sandbox is installed.
 #[test]
-fn install_sh_names_a_missing_xmllint_and_how_to_get_it() {
+fn install_sh_names_a_missing_libxml2_and_how_to_get_it() {
     let tmp = tempfile::tempdir().unwrap();
     let bin_dir = tmp.path().join("built");
     std::fs::create_dir(&bin_dir).unwrap();
@@ -90,10 +90,13 @@ fn install_sh_names_a_missing_xmllint_and_how_to_get_it() {
     let fake = bin_dir.join("hjob-sandbox");
     std::fs::write(&fake, "#!/bin/sh\nexit 0\n").unwrap();
     std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    // A PATH with the tools install.sh uses, and no xmllint.
+    // A PATH with the tools install.sh uses, and an ldconfig whose cache
+    // has no libxml2.
     let tools = tmp.path().join("tools");
     std::fs::create_dir(&tools).unwrap();
-    for tool in ["bash", "sh", "dirname", "install", "cmp", "mktemp", "rm"] {
+    for tool in [
+        "bash", "sh", "dirname", "install", "cmp", "mktemp", "rm", "grep",
+    ] {
         let found = Command::new("bash")
             .args(["-c", &format!("command -v {tool}")])
             .output()
@@ -102,6 +105,13 @@ fn install_sh_names_a_missing_xmllint_and_how_to_get_it() {
         assert!(!path.is_empty(), "{tool} is needed for this test");
         std::os::unix::fs::symlink(path, tools.join(tool)).unwrap();
     }
+    let ldconfig = tools.join("ldconfig");
+    std::fs::write(&ldconfig, "#!/bin/sh\necho '1 libs found in cache'; echo '\tlibz.so.1 (libc6,x86-64) => /lib/libz.so.1'\n").unwrap();
+    std::fs::set_permissions(
+        &ldconfig,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
     let out = Command::new(tools.join("bash"))
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/install.sh"))
         .arg("--from")
@@ -114,8 +124,8 @@ fn install_sh_names_a_missing_xmllint_and_how_to_get_it() {
         .unwrap();
     let said = text(&out.stdout);
     assert!(out.status.success(), "{said}{}", text(&out.stderr));
-    assert!(said.contains("xmllint not found"), "{said}");
-    assert!(said.contains("apt-get install libxml2-utils"), "{said}");
+    assert!(said.contains("libxml2 not found"), "{said}");
+    assert!(said.contains("apt-get install libxml2"), "{said}");
     assert!(
         said.contains("try: hjob-sandbox exec -- hjob run shell -- echo hello"),
         "{said}"
