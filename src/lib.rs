@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod follow;
 pub mod gc;
+pub mod git_head;
 pub mod hash_cache;
 pub mod http;
 pub mod interrupt;

@@ -46,16 +46,8 @@ pub fn provenance() -> BTreeMap<String, String> {
     if !host.is_empty() {
         props.insert("hjob.client.host".into(), host);
     }
-    if let Ok(output) = std::process::Command::new("git")
-        .args(["rev-parse", "HEAD"])
-        .stderr(std::process::Stdio::null())
-        .output()
-        && output.status.success()
-    {
-        let commit = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-        if !commit.is_empty() {
-            props.insert("hjob.client.git_commit".into(), commit);
-        }
+    if let Some(commit) = crate::git_head::current() {
+        props.insert("hjob.client.git_commit".into(), commit);
     }
     props
 }
@@ -94,8 +86,8 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
     let oozie = OozieClient::new(&cluster.oozie_url, &user, &ctx.settings.http)?;
     let app_dir = hdfs_path(&launch.prepared.app_path);
 
-    // Where the job comes from (`git rev-parse` is a process of its own:
-    // it runs while staging does).
+    // Where the job comes from (file reads, and `git rev-parse` when they
+    // cannot tell): while staging runs.
     let provenance = tokio::task::spawn_blocking(provenance);
     let interrupts = Interrupts::install();
     let in_progress = InProgress::default();

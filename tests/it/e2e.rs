@@ -534,6 +534,50 @@ pub fn fetch(url: &str) -> String {
     response
 }
 
+/// A run from inside a git checkout records its commit in the job's
+/// configuration (`hjob.client.git_commit`), the one `git rev-parse HEAD`
+/// names, from a subdirectory too; outside a checkout there is none.
+#[test]
+fn a_run_records_the_git_commit_it_was_started_from() {
+    let world = World::new();
+    let work = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(work.path())
+            .env_remove("GIT_DIR")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout).trim().to_owned()
+    };
+    git(&["init", "-q"]);
+    git(&["commit", "-q", "--allow-empty", "-m", "first"]);
+    let commit = git(&["rev-parse", "HEAD"]);
+    let sub = work.path().join("jobs");
+    std::fs::create_dir(&sub).unwrap();
+    let conf_of = |dir: &Path| {
+        let out = world
+            .hjob()
+            .current_dir(dir)
+            .env_remove("GIT_DIR")
+            .args(["run", "shell", "--detach", "--output", "json", "--", "true"])
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        let id = json_doc(&out)["id"].as_str().unwrap().to_owned();
+        let oozie = &world.sandbox.cluster("alpha").oozie;
+        fetch(&format!("{oozie}/v1/job/{id}?show=info"))
+    };
+    let conf = conf_of(&sub);
+    assert!(conf.contains("hjob.client.git_commit"), "{conf}");
+    assert!(conf.contains(&commit), "{commit} not in {conf}");
+    let outside = tempfile::tempdir().unwrap();
+    let conf = conf_of(outside.path());
+    assert!(!conf.contains("hjob.client.git_commit"), "{conf}");
+}
+
 /// The quick start's one command: `hjob-sandbox exec -- hjob run shell --
 /// echo hello` runs a real job on a sandbox that lives as long as the
 /// command, prints its log link, and exits with hjob's exit code; the
