@@ -208,10 +208,12 @@ EOF
     # Warm the page cache and the hash cache.
     eval "$del"; $hjob_run >/dev/null 2>&1; "$work/curl-upload.sh"
     echo "== $label: ${size_mib} MiB, hjob first run / hjob hash known / curl -T, $rounds interleaved rounds"
+    # Each timed upload starts with no dirty pages (sync, untimed): the
+    # writeback of the run before must not land on the next one.
     measure "$rounds" "$work/upload.json" \
-        "first=$hjob_run@@$del; rm -f $hash_cache" \
-        "known=$hjob_run@@$del" \
-        "curl=$work/curl-upload.sh@@$curl_del"
+        "first=$hjob_run@@$del; rm -f $hash_cache; sync" \
+        "known=$hjob_run@@$del; sync" \
+        "curl=$work/curl-upload.sh@@$curl_del; sync"
     local f k c
     f=$(jqn .first.median_wall "$work/upload.json"); k=$(jqn .known.median_wall "$work/upload.json")
     c=$(jqn .curl.median_wall "$work/upload.json")
