@@ -582,6 +582,7 @@ impl Http {
         // round is at least what the servers asked for (up to backoff_max).
         let mut asked: Option<Duration> = None;
         let mut last = 0;
+        let mut out_of_time = false;
         for attempt in 0..tries {
             let index = attempt % urls.len();
             let url = urls[index].as_ref();
@@ -589,6 +590,7 @@ impl Http {
             if let Some(deadline) = deadline {
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left.is_zero() && attempt > 0 {
+                    out_of_time = true;
                     break;
                 }
                 builder = builder.timeout(
@@ -613,7 +615,15 @@ impl Http {
             let described = describe_failure(&failure);
             let fatal = is_fatal(&failure);
             failures[index] = Some(failure);
-            if fatal || attempt + 1 == tries {
+            if fatal {
+                break;
+            }
+            // A try cut short by the deadline: nothing is left for another.
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                out_of_time = true;
+                break;
+            }
+            if attempt + 1 == tries {
                 break;
             }
             asked = asked.max(retry_after);
@@ -629,6 +639,7 @@ impl Http {
             }
             let wait = backoff_wait(delay, asked.take(), self.settings.backoff_max);
             if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+                out_of_time = true;
                 break;
             }
             tracing::debug!(
@@ -640,7 +651,11 @@ impl Http {
             tokio::time::sleep(wait).await;
             delay = next_delay(delay, self.settings.backoff_max);
         }
-        Err(Unanswered { failures, last })
+        Err(Unanswered {
+            failures,
+            last,
+            out_of_time,
+        })
     }
 
     /// Like [`Http::send_idempotent`], with a final failure turned into the
@@ -803,6 +818,9 @@ pub struct Unanswered {
     pub failures: Vec<Option<Failure>>,
     /// The index of the URL whose failure ended the loop.
     pub last: usize,
+    /// Whether the deadline ended the loop (rather than the tries running
+    /// out or a failure retrying cannot mend).
+    pub out_of_time: bool,
 }
 
 impl Unanswered {

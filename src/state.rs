@@ -481,15 +481,29 @@ impl StateClient {
         deadline: Option<Instant>,
     ) -> anyhow::Result<(String, reqwest::Response)> {
         let mut urls: Vec<String> = self.bases.iter().map(|b| format!("{b}{path}")).collect();
-        let (index, response) = self
+        let answer = self
             .http
-            .send_retrying_any(&urls, deadline, |url| {
+            .send_idempotent_any(&urls, deadline, |url| {
                 self.http
                     .request(Method::GET, url)
                     .header("Accept", "application/json")
             })
-            .await?;
-        Ok((urls.swap_remove(index), response))
+            .await;
+        match answer {
+            Ok((index, response)) => Ok((urls.swap_remove(index), response)),
+            Err(unanswered) => {
+                let out_of_time = unanswered.out_of_time;
+                let mut error = self.http.unanswered_error(&urls, unanswered).await;
+                // Say which bound ended the wait, and so which knob moves it.
+                if out_of_time && let HjobError::Service { message, .. } = &mut error {
+                    message.push_str(&format!(
+                        "; no answer within state_deadline ({})",
+                        humantime::format_duration(self.http.settings().state_deadline)
+                    ));
+                }
+                Err(error.into())
+            }
+        }
     }
 
     fn bad_document(&self, url: &str, why: impl fmt::Display) -> HjobError {

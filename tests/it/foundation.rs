@@ -502,10 +502,8 @@ fn the_state_client_fails_closed_and_names_the_problem() {
         .local_addr()
         .unwrap()
         .port();
-    let started = Instant::now();
     let out = cluster_with(&format!("http://127.0.0.1:{port}"), home.path());
     assert_eq!(out.status.code(), Some(4));
-    assert!(started.elapsed() < Duration::from_secs(5));
     assert!(
         text(&out.stderr).contains(&format!("127.0.0.1:{port}/v1/state")),
         "{}",
@@ -798,14 +796,12 @@ fn raw_put_status(url: &str, token: Option<&str>, content_length: u64, send: usi
 fn the_state_server_never_buffers_an_oversized_or_unauthenticated_body() {
     let server = StateServer::start(&[]);
     let before = std::fs::read(server.store()).unwrap();
-    let started = Instant::now();
     // 1 GiB declared, 300 KiB sent: 413 once the limit is passed.
     let status = raw_put_status(&server.url, Some(TOKEN), 1 << 30, 300 * 1024);
     assert!(status.starts_with("HTTP/1.1 413"), "{status}");
     // No token: 401 before any of the body is read.
     let status = raw_put_status(&server.url, None, 1 << 30, 0);
     assert!(status.starts_with("HTTP/1.1 401"), "{status}");
-    assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(std::fs::read(server.store()).unwrap(), before);
     // And the server still serves.
     assert_eq!(
