@@ -16,6 +16,8 @@
 //!   yet), so a flood of idle or slow sockets never locks out a real read.
 //! - Running out of file descriptors in `accept` sheds an idle connection
 //!   and goes on, instead of spinning or stopping.
+//! - Connections are served on single-threaded runtimes, one per core
+//!   ([`Workers`]), as nginx's workers serve theirs.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -194,6 +196,7 @@ pub async fn serve(
         open: Mutex::new(HashMap::new()),
     });
     let (stop_tx, stop_rx) = watch::channel(false);
+    let workers = Workers::start()?;
     let mut tasks = tokio::task::JoinSet::new();
     tokio::pin!(shutdown);
     let mut last_accept_warning: Option<Instant> = None;
@@ -224,60 +227,78 @@ pub async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
+        // Served on a worker thread's own runtime (see [`Workers`]).
+        let stream = match stream.into_std() {
+            Ok(stream) => stream,
+            Err(_) => {
+                registry.remove(id);
+                continue;
+            }
+        };
         let app = app.clone();
         let registry = registry.clone();
         let mut stop = stop_rx.clone();
         let options = options.clone();
-        tasks.spawn(async move {
-            let service = {
-                let connection = connection.clone();
-                let registry = registry.clone();
-                hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-                    connection.busy.fetch_add(1, Ordering::SeqCst);
-                    let busy = Busy {
-                        connection: connection.clone(),
-                        registry: registry.clone(),
-                    };
-                    let app = app.clone();
-                    async move {
-                        let response = app.oneshot(request.map(axum::body::Body::new)).await;
-                        drop(busy);
-                        response
-                    }
-                })
-            };
-            let mut builder = hyper::server::conn::http1::Builder::new();
-            builder
-                .timer(TokioTimer::new())
-                .header_read_timeout(options.header_timeout)
-                .keep_alive(true);
-            let conn = builder.serve_connection(TokioIo::new(stream), service);
-            tokio::pin!(conn);
-            let idle_ms = options.idle_timeout.as_millis() as u64;
-            let mut stopping = false;
-            loop {
-                let since = connection.idle_since().unwrap_or_else(|| registry.now_ms());
-                let wake = registry.started + Duration::from_millis(since + idle_ms);
-                tokio::select! {
-                    _ = conn.as_mut() => break,
-                    () = connection.shed.notified() => break,
-                    changed = stop.changed(), if !stopping => {
-                        let _ = changed;
-                        stopping = true;
-                        conn.as_mut().graceful_shutdown();
-                    }
-                    () = tokio::time::sleep_until(wake) => {
-                        if connection
-                            .idle_since()
-                            .is_some_and(|s| registry.now_ms() >= s + idle_ms)
-                        {
-                            break;
+        tasks.spawn_on(
+            async move {
+                let Ok(stream) = tokio::net::TcpStream::from_std(stream) else {
+                    registry.remove(id);
+                    return;
+                };
+                let service = {
+                    let connection = connection.clone();
+                    let registry = registry.clone();
+                    hyper::service::service_fn(
+                        move |request: hyper::Request<hyper::body::Incoming>| {
+                            connection.busy.fetch_add(1, Ordering::SeqCst);
+                            let busy = Busy {
+                                connection: connection.clone(),
+                                registry: registry.clone(),
+                            };
+                            let app = app.clone();
+                            async move {
+                                let response =
+                                    app.oneshot(request.map(axum::body::Body::new)).await;
+                                drop(busy);
+                                response
+                            }
+                        },
+                    )
+                };
+                let mut builder = hyper::server::conn::http1::Builder::new();
+                builder
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(options.header_timeout)
+                    .keep_alive(true);
+                let conn = builder.serve_connection(TokioIo::new(stream), service);
+                tokio::pin!(conn);
+                let idle_ms = options.idle_timeout.as_millis() as u64;
+                let mut stopping = false;
+                loop {
+                    let since = connection.idle_since().unwrap_or_else(|| registry.now_ms());
+                    let wake = registry.started + Duration::from_millis(since + idle_ms);
+                    tokio::select! {
+                        _ = conn.as_mut() => break,
+                        () = connection.shed.notified() => break,
+                        changed = stop.changed(), if !stopping => {
+                            let _ = changed;
+                            stopping = true;
+                            conn.as_mut().graceful_shutdown();
+                        }
+                        () = tokio::time::sleep_until(wake) => {
+                            if connection
+                                .idle_since()
+                                .is_some_and(|s| registry.now_ms() >= s + idle_ms)
+                            {
+                                break;
+                            }
                         }
                     }
                 }
-            }
-            registry.remove(id);
-        });
+                registry.remove(id);
+            },
+            workers.next(),
+        );
     }
     drop(listener);
     let _ = stop_tx.send(true);
@@ -285,7 +306,69 @@ pub async fn serve(
         while tasks.join_next().await.is_some() {}
     })
     .await;
+    drop(tasks);
+    let _ = tokio::task::spawn_blocking(move || workers.stop()).await;
     Ok(())
+}
+
+/// Single-threaded runtimes, one per core, that serve the connections: a
+/// connection lives on one thread with its socket, its timers and its
+/// handler, so a request costs no wake-up across threads (nginx's workers,
+/// not a work-stealing pool). New connections go to them in turn.
+struct Workers {
+    handles: Vec<tokio::runtime::Handle>,
+    next: AtomicUsize,
+    stop: watch::Sender<bool>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Workers {
+    fn start() -> std::io::Result<Workers> {
+        let count = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let (stop, stopped) = watch::channel(false);
+        let mut handles = Vec::with_capacity(count);
+        let mut threads = Vec::with_capacity(count);
+        for n in 0..count {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            handles.push(runtime.handle().clone());
+            let mut stopped = stopped.clone();
+            threads.push(
+                std::thread::Builder::new()
+                    .name(format!("state-server-{n}"))
+                    .spawn(move || {
+                        runtime.block_on(async move {
+                            while !*stopped.borrow_and_update() {
+                                if stopped.changed().await.is_err() {
+                                    break;
+                                }
+                            }
+                        });
+                    })?,
+            );
+        }
+        Ok(Workers {
+            handles,
+            next: AtomicUsize::new(0),
+            stop,
+            threads,
+        })
+    }
+
+    /// The runtime for the next connection.
+    fn next(&self) -> &tokio::runtime::Handle {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        &self.handles[n % self.handles.len()]
+    }
+
+    /// Ends the worker threads (their runtimes drop what still runs).
+    fn stop(self) {
+        let _ = self.stop.send(true);
+        for thread in self.threads {
+            let _ = thread.join();
+        }
+    }
 }
 
 #[cfg(test)]
