@@ -30,6 +30,9 @@ pub mod env_vars {
     pub const HJOB_ADMIN_TOKEN: &str = "HJOB_ADMIN_TOKEN";
     /// Replaces `/etc/hjob/config.toml` (for packaging and tests).
     pub const HJOB_SYSTEM_CONFIG: &str = "HJOB_SYSTEM_CONFIG";
+    /// Where job records and the hash cache live (default: the user data
+    /// dir, `~/.local/share/hjob` on Linux).
+    pub const HJOB_DATA_DIR: &str = "HJOB_DATA_DIR";
     /// Turns colour off when set to a non-empty value.
     pub const NO_COLOR: &str = "NO_COLOR";
     /// Turns colour on even through a pipe.
@@ -772,7 +775,10 @@ impl Merged {
             host_rewrites: self.host_rewrites,
             files,
             shown: front,
-            data_dir: project_dirs().map(|d| d.data_dir().to_path_buf()),
+            data_dir: env
+                .non_empty(env_vars::HJOB_DATA_DIR)
+                .map(PathBuf::from)
+                .or_else(|| project_dirs().map(|d| d.data_dir().to_path_buf())),
         })
     }
 }

@@ -9,13 +9,19 @@ use std::process::ExitStatus;
 use crate::{Sandbox, SandboxOptions};
 
 /// The environment a command run by [`exec`] gets, on top of the caller's:
-/// `HJOB_STATE_URL`, `HJOB_ADMIN_TOKEN` and `HJOB_SANDBOX_DIR` (the data
-/// directory, removed afterwards unless `--dir` chose it).
+/// `HJOB_STATE_URL`, `HJOB_ADMIN_TOKEN`, `HJOB_SANDBOX_DIR` (the data
+/// directory, removed afterwards unless `--dir` chose it) and
+/// `HJOB_DATA_DIR` inside it, so hjob's records of the sandbox's jobs go
+/// with the sandbox instead of into the user's own data dir.
 pub fn environment(sandbox: &Sandbox) -> Vec<(&'static str, OsString)> {
     vec![
         ("HJOB_STATE_URL", sandbox.state_url().into()),
         ("HJOB_ADMIN_TOKEN", sandbox.admin_token().into()),
         ("HJOB_SANDBOX_DIR", sandbox.dir().as_os_str().to_owned()),
+        (
+            "HJOB_DATA_DIR",
+            sandbox.dir().join("hjob-data").into_os_string(),
+        ),
     ]
 }
 

@@ -637,6 +637,14 @@ fn sandbox_exec_runs_a_real_job_and_exits_with_hjobs_code() {
     let (code, out, _) = run(&["run", "shell", "--", "sh", "-c", "exit 3"]);
     assert_eq!(code, 1, "a failed job exits 1 through exec: {out}");
     assert!(out.contains("FAILED"), "{out}");
+    // The records of the sandbox's jobs went with the sandbox, not into
+    // the user's own data dir.
+    let data = home.path().join("data");
+    assert!(
+        !data.join("hjob/jobs").exists(),
+        "records left in {}",
+        data.display()
+    );
 }
 
 /// `hjob run shell -- ./smoke.sh` names a file on this machine that the
