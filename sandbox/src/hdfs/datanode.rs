@@ -85,9 +85,11 @@ async fn create(
     fs.provision_home(&user);
     let client = conn.peer.ip().to_string();
     let disk = fs.begin_create(&path, &user, &client, &options)?;
+    // begin_create left it empty. Not opened with O_TRUNC: ext4 flushes a
+    // file truncated to 0 when it is closed (auto_da_alloc), which made
+    // every answer to a 1 GiB upload wait ~0.4 s for the disk.
     let file = tokio::fs::OpenOptions::new()
         .write(true)
-        .truncate(true)
         .open(&disk)
         .await
         .map_err(|e| HdfsError::io(format!("{path}: {e}")))?;
