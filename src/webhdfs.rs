@@ -648,9 +648,9 @@ pub fn is_safe_mode(error: &anyhow::Error) -> bool {
 }
 
 /// Size of one read from disk while uploading.
-const UPLOAD_CHUNK: usize = 1024 * 1024;
+const UPLOAD_CHUNK: usize = 256 * 1024;
 /// Chunks read ahead of the network at most (memory stays under a few MiB).
-const UPLOAD_READ_AHEAD: usize = 4;
+const UPLOAD_READ_AHEAD: usize = 8;
 
 /// Buffers one upload cycles through: the chunks read ahead, the one being
 /// read, and the few the HTTP layer may still hold while writing.
