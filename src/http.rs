@@ -666,22 +666,12 @@ impl Http {
         deadline: Option<Instant>,
         build: impl Fn() -> RequestBuilder,
     ) -> anyhow::Result<Response> {
-        self.send_retrying_any(&[url], deadline, |_| build())
+        match self
+            .send_idempotent_any(&[url], deadline, |_| build())
             .await
-            .map(|(_, response)| response)
-    }
-
-    /// Like [`Http::send_idempotent_any`], with a final failure turned into
-    /// an error ([`Http::unanswered_error`]).
-    pub async fn send_retrying_any<U: AsRef<str>>(
-        &self,
-        urls: &[U],
-        deadline: Option<Instant>,
-        build: impl Fn(&str) -> RequestBuilder,
-    ) -> anyhow::Result<(usize, Response)> {
-        match self.send_idempotent_any(urls, deadline, build).await {
-            Ok(answer) => Ok(answer),
-            Err(unanswered) => Err(self.unanswered_error(urls, unanswered).await.into()),
+        {
+            Ok((_, response)) => Ok(response),
+            Err(unanswered) => Err(self.unanswered_error(&[url], unanswered).await.into()),
         }
     }
 
