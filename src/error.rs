@@ -176,29 +176,14 @@ pub fn exit_status_of(error: &anyhow::Error) -> ExitStatus {
 
 /// Adds "nothing was submitted" to a usage or service error's hint (once),
 /// for failures that end a run before its submit.
-pub fn nothing_submitted(error: anyhow::Error) -> anyhow::Error {
+pub fn nothing_submitted(mut error: anyhow::Error) -> anyhow::Error {
     const SAID: &str = "nothing was submitted";
-    match error.downcast::<HjobError>() {
-        Ok(HjobError::Service {
-            service,
-            url,
-            message,
-            hint,
-        }) => HjobError::Service {
-            service,
-            url,
-            message,
-            hint: Some(with_said(hint, SAID)),
-        }
-        .into(),
-        Ok(HjobError::Usage { message, hint }) => HjobError::Usage {
-            message,
-            hint: Some(with_said(hint, SAID)),
-        }
-        .into(),
-        Ok(other) => other.into(),
-        Err(error) => error,
+    if let Some(HjobError::Service { hint, .. } | HjobError::Usage { hint, .. }) =
+        error.downcast_mut::<HjobError>()
+    {
+        *hint = Some(with_said(hint.take(), SAID));
     }
+    error
 }
 
 fn with_said(hint: Option<String>, said: &str) -> String {
