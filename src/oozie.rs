@@ -339,6 +339,12 @@ impl OozieClient {
                     self.http.transport_error(&url, &e).into(),
                 ));
             }
+            // Only a file body goes on hjob's own connection.
+            Err(Failure::Io(failure)) => {
+                return Err(SubmitError::Ambiguous(
+                    self.http.io_error(&url, &failure).into(),
+                ));
+            }
         };
         let status = response.status();
         if status != StatusCode::CREATED && status != StatusCode::OK {

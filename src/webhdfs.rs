@@ -3,23 +3,25 @@
 //! the two-step CREATE.
 //!
 //! CREATE is done by hand: step 1 is a PUT to the NameNode with no body and
-//! no redirect following; step 2 streams the file from disk to the
-//! `Location` it answered (a DataNode, possibly another host, or HttpFS
-//! itself with `data=true`), with `Content-Type: application/octet-stream`
-//! and a known length, so memory does not grow with the file. Errors are
+//! no redirect following; step 2 sends the file to the `Location` it
+//! answered (a DataNode, possibly another host, or HttpFS itself with
+//! `data=true`), with `Content-Type: application/octet-stream` and a known
+//! length, from the page cache by the kernel over plain HTTP, so memory
+//! does not grow with the file. Errors are
 //! dispatched on `RemoteException.exception`, not on the status code, since
 //! NameNode, DataNode and HttpFS map exceptions to different codes.
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
-use futures_util::StreamExt;
+use futures_util::StreamExt as _;
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 
 use crate::config::HttpSettings;
 use crate::error::{HjobError, Service};
-use crate::http::{Auth, Failure, Http, jitter, next_delay, redact_url};
+use crate::http::{Auth, Failure, FileBody, Http, jitter, next_delay, redact_url};
 
 /// The fields of a FileStatus hjob uses (others are ignored).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -517,13 +519,14 @@ impl WebHdfsClient {
         location.to_owned()
     }
 
-    /// Uploads a local file to `path` (two-step CREATE), streaming it from
-    /// disk; `on_progress` is called with the bytes sent so far. With
-    /// `hash`, the same reads feed a SHA-256 on the reading thread, so the
-    /// file is read once and hashed while the upload waits on the socket.
+    /// Uploads a local file to `path` (two-step CREATE). Over plain HTTP
+    /// the kernel sends it from the page cache (see [`FileBody`]);
+    /// `on_progress` is called with the bytes sent so far. With `hash`, a
+    /// thread of its own hashes the file (SHA-256) meanwhile, reading it
+    /// once, on another core while the upload waits on the socket.
     ///
     /// The file's length, inode, mtime and ctime are taken when it is
-    /// opened and again after its last byte was read: a file changed
+    /// opened and again once it was sent and hashed: a file changed
     /// meanwhile comes back as [`FileUpload::changed`] (whatever the
     /// DataNode answered), and its upload must not be used.
     pub async fn create_from_file(
@@ -534,23 +537,32 @@ impl WebHdfsClient {
         hash: bool,
         on_progress: impl Fn(u64) + Send + Sync + 'static,
     ) -> anyhow::Result<FileUpload> {
-        let file = std::fs::File::open(local)
-            .map_err(|e| HjobError::usage(format!("cannot read {}: {e}", local.display())))?;
-        let opened = file
-            .metadata()
-            .map_err(|e| HjobError::usage(format!("cannot read {}: {e}", local.display())))?;
+        let cannot_read =
+            |e: std::io::Error| HjobError::usage(format!("cannot read {}: {e}", local.display()));
+        let file = std::fs::File::open(local).map_err(cannot_read)?;
+        let opened = file.metadata().map_err(cannot_read)?;
         let len = opened.len();
         let location = self.create_location(path, overwrite).await?;
-        let (chunks, outcome) = file_chunks(file, len, hash, on_progress);
-        let body = reqwest::Body::wrap_stream(chunks);
-        let sent = self.put_data(path, &location, body, len).await;
-        // The reader ends right after the last chunk it handed over (or as
-        // soon as the request dropped the stream).
-        let read = outcome.await.unwrap_or_default();
-        let changed = read.changed
-            || read.bytes != len
-            || crate::hash_cache::Stamp::of(&opened) != read.stamp_after;
-        if changed && read.finished {
+        let file = Arc::new(file);
+        let hashing = hash.then(|| Hashing::start(file.clone(), len));
+        let body = FileBody::new(file.clone(), len, on_progress);
+        let sent = self.put_data(path, &location, Data::File(body)).await;
+        let hashed = match hashing {
+            Some(hashing) => {
+                if sent.is_err() {
+                    hashing.stop();
+                }
+                Some(hashing.finish().await)
+            }
+            None => None,
+        };
+        let stamp_after = file
+            .metadata()
+            .ok()
+            .and_then(|m| crate::hash_cache::Stamp::of(&m));
+        let changed = crate::hash_cache::Stamp::of(&opened) != stamp_after
+            || (sent.is_ok() && matches!(hashed, Some(Ok(None))));
+        if changed {
             return Ok(FileUpload {
                 len,
                 sha256: None,
@@ -559,9 +571,14 @@ impl WebHdfsClient {
             });
         }
         sent?;
+        let sha256 = match hashed {
+            Some(Ok(sha256)) => sha256,
+            Some(Err(e)) => return Err(cannot_read(e).into()),
+            None => None,
+        };
         Ok(FileUpload {
             len,
-            sha256: read.sha256,
+            sha256,
             opened,
             changed: false,
         })
@@ -575,19 +592,11 @@ impl WebHdfsClient {
         overwrite: bool,
     ) -> anyhow::Result<()> {
         let location = self.create_location(path, overwrite).await?;
-        let len = data.len() as u64;
-        self.put_data(path, &location, reqwest::Body::from(data), len)
-            .await
+        self.put_data(path, &location, Data::Bytes(data)).await
     }
 
     /// Step 2 of CREATE: sends the bytes to the DataNode (or HttpFS).
-    async fn put_data(
-        &self,
-        path: &str,
-        location: &str,
-        body: reqwest::Body,
-        len: u64,
-    ) -> anyhow::Result<()> {
+    async fn put_data(&self, path: &str, location: &str, data: Data) -> anyhow::Result<()> {
         let host = url::Url::parse(location)
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
@@ -595,19 +604,29 @@ impl WebHdfsClient {
         let request = self
             .http
             .request_without_timeout(Method::PUT, location)
-            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .header(reqwest::header::CONTENT_LENGTH, len)
-            .body(body);
-        let response = match self.http.exchange_once(location, request).await {
-            Ok(response) => Ok(response),
-            Err(Failure::Transport(e)) => Err(e),
-            Err(failure) => return Err(self.http.failure_error(location, failure).await.into()),
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream");
+        let sent = match data {
+            Data::Bytes(bytes) => {
+                let request = request
+                    .header(reqwest::header::CONTENT_LENGTH, bytes.len())
+                    .body(bytes);
+                self.http.exchange_once(location, request).await
+            }
+            Data::File(body) => self.http.put_file(location, request, body).await,
         };
-        let response = response
-            .map_err(|e| {
-                let mut error = self.http.transport_error(location, &e);
-                if let HjobError::Service { hint, .. } = &mut error {
-                    *hint = Some(if e.is_connect() {
+        let connecting = match &sent {
+            Err(Failure::Transport(e)) => Some(e.is_connect()),
+            Err(Failure::Io(failure)) => Some(failure.connecting),
+            _ => None,
+        };
+        let response = match sent {
+            Ok(response) => response,
+            Err(failure) => {
+                let mut error = self.http.failure_error(location, failure).await;
+                if let (Some(connecting), HjobError::Service { hint, .. }) =
+                    (connecting, &mut error)
+                {
+                    *hint = Some(if connecting {
                         format!(
                             "the DataNode {host:?} that the NameNode redirected to is not reachable from here; map it with [webhdfs] host_rewrites = {{ \"{host}\" = \"reachable-host\" }} in the config, or use an HttpFS or Knox webhdfs_url"
                         )
@@ -615,13 +634,22 @@ impl WebHdfsClient {
                         "the upload was cut off; hjob retries it from the start".into()
                     });
                 }
-                error
-            })?;
+                return Err(error.into());
+            }
+        };
         if response.status() == StatusCode::CREATED || response.status() == StatusCode::OK {
             return Ok(());
         }
         Err(self.error_from(location, path, response).await)
     }
+}
+
+/// What step 2 of CREATE sends.
+enum Data {
+    /// Bytes in memory (sent again to answer an authentication challenge).
+    Bytes(Vec<u8>),
+    /// A local file, sent once.
+    File(FileBody),
 }
 
 /// The name of the RemoteException in an error's chain, if any.
@@ -647,15 +675,6 @@ pub fn is_safe_mode(error: &anyhow::Error) -> bool {
     )
 }
 
-/// Size of one read from disk while uploading.
-const UPLOAD_CHUNK: usize = 256 * 1024;
-/// Chunks read ahead of the network at most (memory stays under a few MiB).
-const UPLOAD_READ_AHEAD: usize = 8;
-
-/// Buffers one upload cycles through: the chunks read ahead, the one being
-/// read, and the few the HTTP layer may still hold while writing.
-const UPLOAD_BUFFERS: usize = UPLOAD_READ_AHEAD + 4;
-
 /// What [`WebHdfsClient::create_from_file`] did.
 #[derive(Debug, Clone)]
 pub struct FileUpload {
@@ -670,159 +689,70 @@ pub struct FileUpload {
     pub changed: bool,
 }
 
-/// What the reading thread found.
-#[derive(Debug, Default)]
-struct ReadOutcome {
-    /// Bytes read.
-    bytes: u64,
-    /// Their SHA-256, when hashing.
-    sha256: Option<String>,
-    /// The file's stamp after the last read.
-    stamp_after: Option<crate::hash_cache::Stamp>,
-    /// It ended early, had more bytes than when opened, or failed to read.
-    changed: bool,
-    /// It read to the end (not stopped by the request going away).
-    finished: bool,
+/// A file hashed on a thread of its own while it is uploaded.
+struct Hashing {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    done: tokio::sync::oneshot::Receiver<std::io::Result<Option<String>>>,
 }
 
-/// A chunk of a file being uploaded. When the HTTP layer is done with it,
-/// its buffer goes back to the reader, so an upload allocates (and zeroes)
-/// its few buffers once instead of one per chunk.
-struct PooledChunk {
-    buffer: Vec<u8>,
-    len: usize,
-    home: std::sync::mpsc::Sender<Vec<u8>>,
-}
+/// Size of one read while hashing (the buffer stays in the CPU's cache).
+const HASH_CHUNK: usize = 256 * 1024;
 
-impl AsRef<[u8]> for PooledChunk {
-    fn as_ref(&self) -> &[u8] {
-        &self.buffer[..self.len]
-    }
-}
-
-impl Drop for PooledChunk {
-    fn drop(&mut self) {
-        // The reader may be gone (upload over): then the buffer is freed.
-        let _ = self.home.send(std::mem::take(&mut self.buffer));
-    }
-}
-
-/// Streams `len` bytes of a file in chunks read by a blocking thread a few
-/// chunks ahead of the network, so disk reads (and, with `hash`, SHA-256)
-/// overlap the socket writes and memory stays bounded whatever the file
-/// size (`UPLOAD_BUFFERS` chunks, reused). The second value says what the
-/// reader found once it is done.
-fn file_chunks(
-    mut file: std::fs::File,
-    len: u64,
-    hash: bool,
-    on_progress: impl Fn(u64) + Send + Sync + 'static,
-) -> (
-    impl futures_util::Stream<Item = std::io::Result<bytes::Bytes>> + Send + 'static,
-    tokio::sync::oneshot::Receiver<ReadOutcome>,
-) {
-    let (sender, receiver) = tokio::sync::mpsc::channel(UPLOAD_READ_AHEAD);
-    let (done, outcome) = tokio::sync::oneshot::channel();
-    std::thread::spawn(move || {
-        use sha2::Digest as _;
-        use std::io::Read;
-        let (home, free) = std::sync::mpsc::channel::<Vec<u8>>();
-        // SHA-256 on a thread of its own, fed the same chunks the network
-        // gets (a chunk's buffer comes back once both are done with it):
-        // the network never waits for the hash.
-        let hasher = hash.then(|| {
-            let (chunks, to_hash) = std::sync::mpsc::channel::<bytes::Bytes>();
-            let thread = std::thread::spawn(move || {
-                let mut hasher = sha2::Sha256::new();
-                for chunk in to_hash {
-                    hasher.update(&chunk);
-                }
-                hex::encode(hasher.finalize())
-            });
-            (chunks, thread)
+impl Hashing {
+    /// Starts hashing the first `len` bytes of `file`, reading at offsets
+    /// (the upload reads the same file meanwhile).
+    fn start(file: Arc<std::fs::File>, len: u64) -> Self {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (done, finished) = tokio::sync::oneshot::channel();
+        let stopped = stop.clone();
+        std::thread::spawn(move || {
+            let _ = done.send(hash_file(&file, len, &stopped));
         });
-        let mut allocated = 0;
-        let mut read = ReadOutcome::default();
-        loop {
-            let mut buffer = match free.try_recv() {
-                Ok(buffer) => buffer,
-                Err(_) if allocated < UPLOAD_BUFFERS => {
-                    allocated += 1;
-                    vec![0u8; UPLOAD_CHUNK]
-                }
-                // All in flight: wait for the network to hand one back.
-                Err(_) => match free.recv() {
-                    Ok(buffer) => buffer,
-                    Err(_) => break,
-                },
-            };
-            // Never more than `len` (the length announced): one byte past
-            // it only to learn that the file grew.
-            let want = (len - read.bytes).min(UPLOAD_CHUNK as u64) as usize;
-            let result = if want == 0 {
-                let mut probe = [0u8; 1];
-                match file.read(&mut probe) {
-                    Ok(0) => {
-                        read.finished = true;
-                        break;
-                    }
-                    Ok(_) => Err(std::io::Error::other("the file grew while it was read")),
-                    Err(e) => Err(e),
-                }
-            } else {
-                match file.read(&mut buffer[..want]) {
-                    Ok(0) => Err(std::io::Error::other("the file shrank while it was read")),
-                    Ok(n) => {
-                        read.bytes += n as u64;
-                        let chunk = bytes::Bytes::from_owner(PooledChunk {
-                            buffer,
-                            len: n,
-                            home: home.clone(),
-                        });
-                        if let Some((chunks, _)) = &hasher {
-                            let _ = chunks.send(chunk.clone());
-                        }
-                        Ok(chunk)
-                    }
-                    Err(e) => Err(e),
-                }
-            };
-            if result.is_err() {
-                read.changed = true;
-                read.finished = true;
-                let _ = sender.blocking_send(result);
-                break;
-            }
-            if sender.blocking_send(result).is_err() {
-                break;
-            }
+        Hashing {
+            stop,
+            done: finished,
         }
-        read.stamp_after = file
-            .metadata()
-            .ok()
-            .and_then(|m| crate::hash_cache::Stamp::of(&m));
-        if let Some((chunks, thread)) = hasher {
-            drop(chunks);
-            let sha256 = thread.join().ok();
-            if read.finished && !read.changed {
-                read.sha256 = sha256;
+    }
+
+    /// Asks the hashing to stop (the upload failed).
+    fn stop(&self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The hash, lower-case hex; `None` when the file ended before `len`
+    /// bytes (it shrank) or the hashing was stopped.
+    async fn finish(self) -> std::io::Result<Option<String>> {
+        self.done.await.unwrap_or(Ok(None))
+    }
+}
+
+/// The SHA-256 of a file's first `len` bytes (see [`Hashing`]).
+fn hash_file(
+    file: &std::fs::File,
+    len: u64,
+    stop: &std::sync::atomic::AtomicBool,
+) -> std::io::Result<Option<String>> {
+    use sha2::Digest as _;
+    use std::os::unix::fs::FileExt as _;
+    let mut hasher = sha2::Sha256::new();
+    let mut buffer = vec![0u8; HASH_CHUNK];
+    let mut offset = 0u64;
+    while offset < len {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(None);
+        }
+        let want = (len - offset).min(HASH_CHUNK as u64) as usize;
+        match file.read_at(&mut buffer[..want], offset) {
+            Ok(0) => return Ok(None),
+            Ok(n) => {
+                hasher.update(&buffer[..n]);
+                offset += n as u64;
             }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
-        drop(sender);
-        let _ = done.send(read);
-    });
-    let mut sent = 0u64;
-    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|item| (item, receiver))
-    })
-    .map(move |chunk| {
-        if let Ok(bytes) = &chunk {
-            sent += bytes.len() as u64;
-            on_progress(sent);
-        }
-        chunk
-    });
-    (stream, outcome)
+    }
+    Ok(Some(hex::encode(hasher.finalize())))
 }
 
 #[cfg(test)]
@@ -844,127 +774,28 @@ mod tests {
 
     use super::*;
 
-    /// Drains a file's chunks the way the network does (two held at a
-    /// time), calling `between` after the first chunk; returns the bytes
-    /// and what the reader found.
-    fn drain(
-        path: &std::path::Path,
-        hash: bool,
-        between: impl FnOnce(),
-        progress: impl Fn(u64) + Send + Sync + 'static,
-    ) -> (Vec<u8>, ReadOutcome) {
-        let file = std::fs::File::open(path).unwrap();
-        let len = file.metadata().unwrap().len();
-        let (stream, outcome) = file_chunks(file, len, hash, progress);
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(async {
-                let mut stream = std::pin::pin!(stream);
-                let mut out = Vec::new();
-                let mut held = std::collections::VecDeque::new();
-                let mut between = Some(between);
-                while let Some(chunk) = stream.next().await {
-                    let Ok(chunk) = chunk else { break };
-                    held.push_back(chunk);
-                    if let Some(between) = between.take() {
-                        between();
-                    }
-                    // Keep two in flight; drop the oldest as a socket would.
-                    if held.len() > 2 {
-                        out.extend_from_slice(&held.pop_front().unwrap());
-                    }
-                }
-                for chunk in held {
-                    out.extend_from_slice(&chunk);
-                }
-                (out, outcome.await.unwrap())
-            })
-    }
-
     #[test]
-    fn file_chunks_reuse_their_buffers_hash_and_keep_every_byte() {
-        // Many more chunks than buffers, held a while each like the network
-        // does: the content must come through exactly, hashed.
-        let len = UPLOAD_CHUNK * (UPLOAD_BUFFERS * 3) + 12_345;
+    fn hashing_reads_the_file_at_offsets_to_its_length() {
+        let len = HASH_CHUNK * 3 + 12_345;
         let content: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), &content).unwrap();
-        let progress = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let seen = progress.clone();
-        let (joined, outcome) = drain(
-            file.path(),
-            true,
-            || {},
-            move |n| {
-                seen.store(n, std::sync::atomic::Ordering::Relaxed);
-            },
-        );
-        assert_eq!(joined.len(), content.len());
-        assert!(joined == content, "content changed in transit");
-        assert_eq!(
-            progress.load(std::sync::atomic::Ordering::Relaxed),
-            len as u64
-        );
+        let opened = std::fs::File::open(file.path()).unwrap();
+        let stop = std::sync::atomic::AtomicBool::new(false);
         use sha2::Digest as _;
         assert_eq!(
-            outcome.sha256.as_deref(),
-            Some(hex::encode(sha2::Sha256::digest(&content)).as_str())
+            hash_file(&opened, len as u64, &stop).unwrap(),
+            Some(hex::encode(sha2::Sha256::digest(&content)))
         );
-        assert!(outcome.finished && !outcome.changed);
-        // Without hashing: the same bytes, no hash.
-        let (joined, outcome) = drain(file.path(), false, || {}, |_| {});
-        assert!(joined == content);
-        assert_eq!(outcome.sha256, None);
-    }
-
-    #[test]
-    fn a_file_changed_while_it_is_read_is_reported() {
-        let len = UPLOAD_CHUNK * (UPLOAD_BUFFERS * 2);
-        let file = tempfile::NamedTempFile::new().unwrap();
-        std::fs::write(file.path(), vec![7u8; len]).unwrap();
-        // Grown after the first chunk, the reader still far from the end:
-        // it stops at the announced length and reports the change.
-        let (_, outcome) = drain(
-            file.path(),
-            true,
-            || {
-                use std::io::Write as _;
-                let mut f = std::fs::OpenOptions::new()
-                    .append(true)
-                    .open(file.path())
-                    .unwrap();
-                f.write_all(b"more").unwrap();
-            },
-            |_| {},
+        // The bytes past the length when it was opened are not its.
+        assert_eq!(
+            hash_file(&opened, 100, &stop).unwrap(),
+            Some(hex::encode(sha2::Sha256::digest(&content[..100])))
         );
-        assert!(outcome.changed, "{outcome:?}");
-        assert_eq!(outcome.sha256, None, "no hash for a torn read");
-        // Rewritten in place, same length: the stamp tells.
-        std::fs::write(file.path(), vec![7u8; len]).unwrap();
-        let opened = std::fs::metadata(file.path()).unwrap();
-        let (_, outcome) = drain(
-            file.path(),
-            true,
-            || {
-                use std::io::{Seek as _, Write as _};
-                // Let the clock move past the file's current ctime.
-                std::thread::sleep(std::time::Duration::from_millis(20));
-                let mut f = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(file.path())
-                    .unwrap();
-                f.seek(std::io::SeekFrom::Start(len as u64 / 2)).unwrap();
-                f.write_all(b"x").unwrap();
-            },
-            |_| {},
-        );
-        assert!(outcome.finished);
-        assert_ne!(
-            outcome.stamp_after,
-            crate::hash_cache::Stamp::of(&opened),
-            "an in-place write changes the stamp"
-        );
+        // Shorter than its length when opened: it shrank, no hash.
+        assert_eq!(hash_file(&opened, len as u64 + 1, &stop).unwrap(), None);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(hash_file(&opened, len as u64, &stop).unwrap(), None);
     }
 
     #[test]

@@ -27,6 +27,9 @@ use crate::auth::{self, BasicCredentials, Origin};
 use crate::config::HttpSettings;
 use crate::error::{HjobError, Service};
 
+mod file_body;
+pub use file_body::FileBody;
+
 /// A secret (token, password) whose `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -164,11 +167,39 @@ pub struct Http {
 pub enum Failure {
     /// No response: connect error, reset, timeout.
     Transport(reqwest::Error),
+    /// No response on a connection hjob drove itself (a file sent by the
+    /// kernel, [`Http::put_file`]).
+    Io(IoFailure),
     /// A response with a retryable status, after the last try.
     Status(Response),
     /// Authentication failed or was refused, or TLS trust is broken: never
     /// retried, and the error says what to fix.
     Refused(HjobError),
+}
+
+/// A request sent on hjob's own connection that got no answer.
+#[derive(Debug)]
+pub struct IoFailure {
+    /// It failed while connecting (nothing was sent).
+    pub connecting: bool,
+    /// What failed.
+    pub error: std::io::Error,
+}
+
+impl fmt::Display for IoFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = if self.connecting {
+            "connection failed"
+        } else if matches!(
+            self.error.kind(),
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+        ) {
+            "timed out"
+        } else {
+            "the connection broke"
+        };
+        write!(f, "{what}: {}", self.error)
+    }
 }
 
 static CRYPTO: std::sync::Once = std::sync::Once::new();
@@ -330,8 +361,50 @@ impl Http {
                 self.exchange(url, &|| builder.try_clone().expect("cloned above"))
                     .await
             }
-            None => self.authenticated(url, builder, None).await,
+            None => self.authenticated(url, builder, None, None).await,
         }
+    }
+
+    /// Sends a request once with a local file as its body, authenticated
+    /// as [`Http::exchange_once`] sends a streamed body. Over plain HTTP
+    /// with no proxy, the kernel sends the file from the page cache on a
+    /// connection of hjob's own (see [`file_body`]); elsewhere it is
+    /// streamed through the client. No overall timeout: the connect
+    /// timeout applies, and over plain HTTP so does the per-try timeout to
+    /// every wait for the server to take more bytes or to answer.
+    pub async fn put_file(
+        &self,
+        url: &str,
+        builder: RequestBuilder,
+        body: FileBody,
+    ) -> Result<Response, Failure> {
+        self.authenticated(url, builder, None, Some(body)).await
+    }
+
+    /// Sends a built request: with a file body over plain HTTP, on hjob's
+    /// own connection; else through the client.
+    async fn dispatch(
+        &self,
+        builder: RequestBuilder,
+        file: Option<FileBody>,
+    ) -> Result<Response, Failure> {
+        let Some(file) = file else {
+            return builder.send().await.map_err(Failure::Transport);
+        };
+        let request = builder.build().map_err(Failure::Transport)?;
+        if file_body::can_send_directly(request.url()) {
+            let limits = file_body::Limits {
+                connect: self.settings.connect_timeout,
+                stall: self.settings.timeout,
+            };
+            return file_body::send_directly(request, file, limits).await;
+        }
+        let mut request = request;
+        *request.body_mut() = Some(file.into_stream());
+        self.client_for(request.url().as_str())
+            .execute(request)
+            .await
+            .map_err(Failure::Transport)
     }
 
     /// Sends one request as the server's authentication asks: credentials
@@ -344,7 +417,7 @@ impl Http {
         url: &str,
         build: &(dyn Fn() -> RequestBuilder + Send + Sync),
     ) -> Result<Response, Failure> {
-        self.authenticated(url, build(), Some(build)).await
+        self.authenticated(url, build(), Some(build), None).await
     }
 
     /// The loop behind [`Http::exchange`]: `first` goes out with what is
@@ -355,10 +428,11 @@ impl Http {
         url: &str,
         first: RequestBuilder,
         rebuild: Option<&(dyn Fn() -> RequestBuilder + Send + Sync)>,
+        file: Option<FileBody>,
     ) -> Result<Response, Failure> {
         self.tls_check(url).map_err(Failure::Refused)?;
         let Some(origin) = Origin::of(url) else {
-            return first.send().await.map_err(Failure::Transport);
+            return self.dispatch(first, file).await;
         };
         let store = auth::store();
         let mut basic = store.basic_for(&origin).map_err(Failure::Refused)?;
@@ -370,7 +444,7 @@ impl Http {
             let builder = self
                 .authorize(next, url, &origin, basic.as_ref(), negotiate)
                 .await?;
-            let response = builder.send().await.map_err(Failure::Transport)?;
+            let response = self.dispatch(builder, file.clone()).await?;
             if from_netrc
                 && response.status() != StatusCode::UNAUTHORIZED
                 && let Some(credentials) = &basic
@@ -732,6 +806,7 @@ impl Http {
         match failure {
             Failure::Refused(error) => error,
             Failure::Transport(e) => self.transport_error(url, &e),
+            Failure::Io(failure) => self.io_error(url, &failure),
             Failure::Status(response) => {
                 let status = response.status();
                 let body = response.text().await.unwrap_or_default();
@@ -750,6 +825,20 @@ impl Http {
             service: self.service,
             url: redact_url(url),
             message: describe_transport_error(error),
+            hint: Some(format!(
+                "check that the {} is up and reachable from this machine",
+                self.service
+            )),
+        }
+    }
+
+    /// A service error for a request on hjob's own connection that got no
+    /// answer.
+    pub fn io_error(&self, url: &str, failure: &IoFailure) -> HjobError {
+        HjobError::Service {
+            service: self.service,
+            url: redact_url(url),
+            message: failure.to_string(),
             hint: Some(format!(
                 "check that the {} is up and reachable from this machine",
                 self.service
@@ -828,7 +917,7 @@ fn is_fatal(failure: &Failure) -> bool {
     match failure {
         Failure::Refused(_) => true,
         Failure::Transport(error) => is_certificate_error(error),
-        Failure::Status(_) => false,
+        Failure::Io(_) | Failure::Status(_) => false,
     }
 }
 
@@ -873,6 +962,7 @@ impl ServerClock {
 pub fn describe_failure(failure: &Failure) -> String {
     match failure {
         Failure::Transport(e) => describe_transport_error(e),
+        Failure::Io(failure) => failure.to_string(),
         Failure::Status(r) => format!("HTTP {}", r.status()),
         Failure::Refused(e) => e.to_string(),
     }
