@@ -519,8 +519,9 @@ impl WebHdfsClient {
 
     /// Uploads a local file to `path` (two-step CREATE), streaming it from
     /// disk; `on_progress` is called with the bytes sent so far. With
-    /// `hash`, the same reads feed a SHA-256 on the reading thread, so the
-    /// file is read once and hashed while the upload waits on the socket.
+    /// `hash`, the same reads feed a BLAKE3 hasher on a thread of its own,
+    /// so the file is read once and hashed while the upload waits on the
+    /// socket.
     ///
     /// The file's length, inode, mtime and ctime are taken when it is
     /// opened and again after its last byte was read: a file changed
@@ -553,7 +554,7 @@ impl WebHdfsClient {
         if changed && read.finished {
             return Ok(FileUpload {
                 len,
-                sha256: None,
+                blake3: None,
                 opened,
                 changed: true,
             });
@@ -561,7 +562,7 @@ impl WebHdfsClient {
         sent?;
         Ok(FileUpload {
             len,
-            sha256: read.sha256,
+            blake3: read.blake3,
             opened,
             changed: false,
         })
@@ -661,8 +662,8 @@ const UPLOAD_BUFFERS: usize = UPLOAD_READ_AHEAD + 4;
 pub struct FileUpload {
     /// Bytes sent (the file's length when opened).
     pub len: u64,
-    /// The SHA-256 of those bytes, lower-case hex (when asked for).
-    pub sha256: Option<String>,
+    /// The BLAKE3 hash of those bytes, lower-case hex (when asked for).
+    pub blake3: Option<String>,
     /// The file's metadata when it was opened (what the hash belongs to).
     pub opened: std::fs::Metadata,
     /// The file changed while it was read: the upload is not of one
@@ -675,8 +676,8 @@ pub struct FileUpload {
 struct ReadOutcome {
     /// Bytes read.
     bytes: u64,
-    /// Their SHA-256, when hashing.
-    sha256: Option<String>,
+    /// Their BLAKE3 hash, when hashing.
+    blake3: Option<String>,
     /// The file's stamp after the last read.
     stamp_after: Option<crate::hash_cache::Stamp>,
     /// It ended early, had more bytes than when opened, or failed to read.
@@ -708,7 +709,7 @@ impl Drop for PooledChunk {
 }
 
 /// Streams `len` bytes of a file in chunks read by a blocking thread a few
-/// chunks ahead of the network, so disk reads (and, with `hash`, SHA-256)
+/// chunks ahead of the network, so disk reads (and, with `hash`, BLAKE3)
 /// overlap the socket writes and memory stays bounded whatever the file
 /// size (`UPLOAD_BUFFERS` chunks, reused). The second value says what the
 /// reader found once it is done.
@@ -724,20 +725,19 @@ fn file_chunks(
     let (sender, receiver) = tokio::sync::mpsc::channel(UPLOAD_READ_AHEAD);
     let (done, outcome) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
-        use sha2::Digest as _;
         use std::io::Read;
         let (home, free) = std::sync::mpsc::channel::<Vec<u8>>();
-        // SHA-256 on a thread of its own, fed the same chunks the network
+        // BLAKE3 on a thread of its own, fed the same chunks the network
         // gets (a chunk's buffer comes back once both are done with it):
         // the network never waits for the hash.
         let hasher = hash.then(|| {
             let (chunks, to_hash) = std::sync::mpsc::channel::<bytes::Bytes>();
             let thread = std::thread::spawn(move || {
-                let mut hasher = sha2::Sha256::new();
+                let mut hasher = blake3::Hasher::new();
                 for chunk in to_hash {
                     hasher.update(&chunk);
                 }
-                hex::encode(hasher.finalize())
+                hasher.finalize().to_hex().to_string()
             });
             (chunks, thread)
         });
@@ -803,9 +803,9 @@ fn file_chunks(
             .and_then(|m| crate::hash_cache::Stamp::of(&m));
         if let Some((chunks, thread)) = hasher {
             drop(chunks);
-            let sha256 = thread.join().ok();
+            let blake3 = thread.join().ok();
             if read.finished && !read.changed {
-                read.sha256 = sha256;
+                read.blake3 = blake3;
             }
         }
         drop(sender);
@@ -906,16 +906,15 @@ mod tests {
             progress.load(std::sync::atomic::Ordering::Relaxed),
             len as u64
         );
-        use sha2::Digest as _;
         assert_eq!(
-            outcome.sha256.as_deref(),
-            Some(hex::encode(sha2::Sha256::digest(&content)).as_str())
+            outcome.blake3.as_deref(),
+            Some(blake3::hash(&content).to_hex().as_str())
         );
         assert!(outcome.finished && !outcome.changed);
         // Without hashing: the same bytes, no hash.
         let (joined, outcome) = drain(file.path(), false, || {}, |_| {});
         assert!(joined == content);
-        assert_eq!(outcome.sha256, None);
+        assert_eq!(outcome.blake3, None);
     }
 
     #[test]
@@ -939,7 +938,7 @@ mod tests {
             |_| {},
         );
         assert!(outcome.changed, "{outcome:?}");
-        assert_eq!(outcome.sha256, None, "no hash for a torn read");
+        assert_eq!(outcome.blake3, None, "no hash for a torn read");
         // Rewritten in place, same length: the stamp tells.
         std::fs::write(file.path(), vec![7u8; len]).unwrap();
         let opened = std::fs::metadata(file.path()).unwrap();
