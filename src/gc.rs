@@ -6,7 +6,7 @@
 //!
 //! - **Protected first.** The user's active jobs (Oozie list, status PREP,
 //!   RUNNING or SUSPENDED) are read in full. Their app directories, their
-//!   `hjob.submission.id`s, and every `…/.hjob/cache/<sha256>/` directory
+//!   `hjob.submission.id`s, and every `…/.hjob/cache/<blake3>/` directory
 //!   their workflow references (read with WebHDFS OPEN from the app path,
 //!   or from Oozie's `show=definition` when the file is gone) are never
 //!   removed. If any active job cannot be read, gc stops and removes
@@ -22,12 +22,12 @@
 //!   one whose latest job ended less than the runs age ago is kept; one
 //!   whose job ended earlier, or that has no job at all (never submitted,
 //!   or purged from Oozie), is removed.
-//! - **Cache files** (`cache/<sha256>/<name>`): removed when unused for the
+//! - **Cache files** (`cache/<blake3>/<name>`): removed when unused for the
 //!   cache age: the later of HDFS `accessTime` and `modificationTime`
 //!   (just the latter when the NameNode keeps no access times, i.e. 0).
 //!   A cache directory left empty is removed too.
 //! - **Partial uploads** (`cache/.<name>.hjob-upload.…` for new files,
-//!   `cache/<sha256>/.<name>.hjob-upload.…` for known ones): removed
+//!   `cache/<blake3>/.<name>.hjob-upload.…` for known ones): removed
 //!   when [`staging::is_abandoned`] says so (the same rule staging uses:
 //!   the writer was on this host and its process is gone, or the file is
 //!   older than a day).
@@ -79,7 +79,7 @@ pub struct Policy {
 pub enum Kind {
     /// A `runs/<submission id>` directory.
     Run,
-    /// A `cache/<sha256>/<name>` file.
+    /// A `cache/<blake3>/<name>` file.
     Cache,
     /// A temporary upload in a cache directory.
     Upload,
@@ -178,19 +178,19 @@ struct InUse {
 }
 
 /// The cache directories a workflow refers to: every
-/// `<root>/cache/<sha256>` in its text.
+/// `<root>/cache/<blake3>` in its text.
 pub fn cache_dirs_in(workflow: &str, root: &str) -> BTreeSet<String> {
     let prefix = format!("{root}/cache/");
     let mut found = BTreeSet::new();
     let mut rest = workflow;
     while let Some(at) = rest.find(&prefix) {
         let after = &rest[at + prefix.len()..];
-        let sha: String = after
+        let hash: String = after
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             .collect();
-        if !sha.is_empty() {
-            found.insert(format!("{prefix}{sha}"));
+        if !hash.is_empty() {
+            found.insert(format!("{prefix}{hash}"));
         }
         rest = after;
     }

@@ -6,7 +6,7 @@
 //!    carry, what Oozie would trim, `-D` without `=`, EL in the name, …) and
 //!    decides names, queue and schema.
 //! 2. [`plan_files`] (I/O): size of every local file to ship, and its
-//!    SHA-256 (its content-addressed place in the HDFS cache) when it is
+//!    BLAKE3 hash (its content-addressed place in the HDFS cache) when it is
 //!    remembered, small, or a dry run asks; staging hashes the others while
 //!    it uploads them. [`plan_uploads`] hashes every file.
 //! 3. [`build_context`] + [`crate::workflow::render`] (pure): the workflow
@@ -16,7 +16,7 @@
 //!
 //! HDFS layout: each submission gets `/user/<user>/.hjob/runs/<id>/`
 //! (holding `workflow.xml`); each shipped file lives at
-//! `/user/<user>/.hjob/cache/<sha256>/<file name>` and the workflow names it
+//! `/user/<user>/.hjob/cache/<blake3>/<file name>` and the workflow names it
 //! as `${nameNode}/user/…`.
 
 use std::collections::BTreeMap;
@@ -27,7 +27,6 @@ use std::time::SystemTime;
 
 use clap::Parser;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::cli::run::{CommonRunArgs, RunKind};
 use crate::config::Settings;
@@ -755,15 +754,15 @@ pub fn check_shell_command_is_shipped(spec: &JobSpec) -> Result<(), HjobError> {
 pub struct Upload {
     /// The local path as given.
     pub local: PathBuf,
-    /// Its HDFS path (no scheme): `/user/<user>/.hjob/cache/<sha256>/<name>`.
+    /// Its HDFS path (no scheme): `/user/<user>/.hjob/cache/<blake3>/<name>`.
     pub hdfs: String,
     /// Its size.
     pub bytes: u64,
-    /// Its SHA-256, lower-case hex.
-    pub sha256: String,
+    /// Its BLAKE3 hash, lower-case hex.
+    pub blake3: String,
 }
 
-/// A local file to ship, as planned before staging: its SHA-256 is known
+/// A local file to ship, as planned before staging: its BLAKE3 hash is known
 /// when the hash cache remembers this version of the file (or when it was
 /// hashed for a dry run); otherwise staging hashes it while uploading it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -774,8 +773,8 @@ pub struct ShippedFile {
     pub name: String,
     /// Its size when planned.
     pub bytes: u64,
-    /// Its SHA-256, lower-case hex, when already known.
-    pub sha256: Option<String>,
+    /// Its BLAKE3 hash, lower-case hex, when already known.
+    pub blake3: Option<String>,
     /// The version of the file the hash belongs to.
     pub stamp: Option<Stamp>,
 }
@@ -786,23 +785,23 @@ pub fn cache_root(user: &str) -> String {
 }
 
 /// The cache path of a file with this content and name.
-pub fn cache_path(user: &str, sha256: &str, name: &str) -> String {
-    format!("{}/{sha256}/{name}", cache_root(user))
+pub fn cache_path(user: &str, blake3: &str, name: &str) -> String {
+    format!("{}/{blake3}/{name}", cache_root(user))
 }
 
-/// Reads every local file of the spec: size, SHA-256 and cache path. One
+/// Reads every local file of the spec: size, BLAKE3 hash and cache path. One
 /// upload per distinct HDFS path, in the spec's order. Hashes of unchanged
 /// files come from `hashes` instead of reading the file again.
 pub fn plan_uploads(spec: &JobSpec, hashes: &mut HashCache) -> Result<Vec<Upload>, HjobError> {
     Ok(plan_files(spec, hashes, true)?
         .into_iter()
         .filter_map(|f| {
-            let sha256 = f.sha256?;
+            let blake3 = f.blake3?;
             Some(Upload {
-                hdfs: cache_path(&spec.user, &sha256, &f.name),
+                hdfs: cache_path(&spec.user, &blake3, &f.name),
                 local: f.local,
                 bytes: f.bytes,
-                sha256,
+                blake3,
             })
         })
         .collect())
@@ -817,7 +816,7 @@ pub fn plan_uploads(spec: &JobSpec, hashes: &mut HashCache) -> Result<Vec<Upload
 pub const HASH_FIRST_LIMIT: u64 = 8 * 1024 * 1024;
 
 /// Checks every local file of the spec (it exists, is no directory) and
-/// takes its size, and its SHA-256 when `hashes` remembers it. With
+/// takes its size, and its BLAKE3 hash when `hashes` remembers it. With
 /// `hash_unknown` (or below [`HASH_FIRST_LIMIT`]), files whose hash is not
 /// remembered are read and hashed here; otherwise they are left for
 /// staging to hash while uploading. One
@@ -831,17 +830,17 @@ pub fn plan_files(
     let mut planned: Vec<ShippedFile> = Vec::new();
     for file in &spec.local_files {
         let metadata = check_file(file)?;
-        let (bytes, sha256) = match hashes.get(&file.path, &metadata) {
-            Some(sha256) => (metadata.len(), Some(sha256)),
+        let (bytes, blake3) = match hashes.get(&file.path, &metadata) {
+            Some(blake3) => (metadata.len(), Some(blake3)),
             None if hash_unknown || metadata.len() < HASH_FIRST_LIMIT => {
-                let (bytes, sha256) = hash_file(file, &metadata, hashes)?;
-                (bytes, Some(sha256))
+                let (bytes, blake3) = hash_file(file, &metadata, hashes)?;
+                (bytes, Some(blake3))
             }
             None => (metadata.len(), None),
         };
         let same = |p: &ShippedFile| {
             p.name == file.name
-                && match (&p.sha256, &sha256) {
+                && match (&p.blake3, &blake3) {
                     (Some(a), Some(b)) => a == b,
                     _ => p.local == file.path,
                 }
@@ -851,7 +850,7 @@ pub fn plan_files(
                 local: file.path.clone(),
                 name: file.name.clone(),
                 bytes,
-                sha256,
+                blake3,
                 stamp: Stamp::of(&metadata),
             });
         }
@@ -893,7 +892,7 @@ fn check_file(file: &LocalFile) -> Result<std::fs::Metadata, HjobError> {
     Ok(metadata)
 }
 
-/// Size and SHA-256 of a local file, with usage errors that name the flag.
+/// Size and BLAKE3 hash of a local file, with usage errors that name the flag.
 fn hash_file(
     file: &LocalFile,
     metadata: &std::fs::Metadata,
@@ -901,7 +900,7 @@ fn hash_file(
 ) -> Result<(u64, String), HjobError> {
     let path = &file.path;
     let mut reader = std::fs::File::open(path).map_err(|e| open_error(file, &e))?;
-    let mut hasher = Sha256::new();
+    let mut hasher = blake3::Hasher::new();
     let mut buffer = vec![0u8; 64 * 1024];
     let mut bytes = 0u64;
     loop {
@@ -917,11 +916,11 @@ fn hash_file(
         bytes += n as u64;
         hasher.update(&buffer[..n]);
     }
-    let sha256 = hex::encode(hasher.finalize());
+    let blake3 = hasher.finalize().to_hex().to_string();
     if bytes == metadata.len() {
-        hashes.insert(path, metadata, &sha256);
+        hashes.insert(path, metadata, &blake3);
     }
-    Ok((bytes, sha256))
+    Ok((bytes, blake3))
 }
 
 /// Builds the template context from a spec and its uploads. Pure; every user
@@ -1102,7 +1101,7 @@ impl PreparedJob {
     }
 }
 
-/// A SHA-256 that no content has in practice, standing in for hashes not
+/// A BLAKE3 hash that no content has in practice, standing in for hashes not
 /// known yet when the workflow is first rendered and checked.
 const HASH_STAND_IN: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -1169,12 +1168,12 @@ pub fn prepare(input: &PrepareInput<'_>) -> Result<PreparedJob, HjobError> {
     let placeholders: Vec<Upload> = files
         .iter()
         .map(|f| {
-            let sha256 = f.sha256.clone().unwrap_or_else(|| HASH_STAND_IN.into());
+            let blake3 = f.blake3.clone().unwrap_or_else(|| HASH_STAND_IN.into());
             Upload {
                 local: f.local.clone(),
-                hdfs: cache_path(&spec.user, &sha256, &f.name),
+                hdfs: cache_path(&spec.user, &blake3, &f.name),
                 bytes: f.bytes,
-                sha256,
+                blake3,
             }
         })
         .collect();
@@ -1183,7 +1182,7 @@ pub fn prepare(input: &PrepareInput<'_>) -> Result<PreparedJob, HjobError> {
     let uploads = placeholders
         .into_iter()
         .zip(&files)
-        .filter(|(_, f)| f.sha256.is_some())
+        .filter(|(_, f)| f.blake3.is_some())
         .map(|(u, _)| u)
         .collect();
     let app_dir = spec.app_dir();

@@ -2,15 +2,15 @@
 //!
 //! Layout under `/user/<user>/.hjob/`: one app dir per submission
 //! (`runs/<submission id>/workflow.xml`), and shipped files content-addressed
-//! (`cache/<sha256>/<file name>`): a cached file already there with the same
+//! (`cache/<blake3>/<file name>`): a cached file already there with the same
 //! length is not uploaded again. An upload cut off mid-way, or answered with
 //! a retryable status (5xx, 408, 429), is sent again from the start of that
 //! file (with overwrite, so it is idempotent) after a capped, jittered
 //! backoff.
 //!
 //! A shipped file whose hash is not known yet (a new jar) is read once: the
-//! same reads feed the SHA-256 and the DataNode. It is written under a
-//! temporary name in `cache/`, then renamed into `cache/<sha256>/` once the
+//! same reads feed the BLAKE3 hasher and the DataNode. It is written under a
+//! temporary name in `cache/`, then renamed into `cache/<blake3>/` once the
 //! hash is known. A file whose hash is known is written under a temporary
 //! name beside its cache path. Either way a half-written file is never
 //! under a cache path and never reused, and after the rename the cache
@@ -164,9 +164,9 @@ pub async fn stage_files(
 ) -> anyhow::Result<StagingReport> {
     let mut report = StagingReport::default();
     for file in files {
-        let staged = match &file.sha256 {
-            Some(sha256) => {
-                let hdfs = cache_path(user, sha256, &file.name);
+        let staged = match &file.blake3 {
+            Some(blake3) => {
+                let hdfs = cache_path(user, blake3, &file.name);
                 if let Some(status) = webhdfs.status(&hdfs).await?
                     && status.kind == "FILE"
                     && status.length == file.bytes
@@ -178,7 +178,7 @@ pub async fn stage_files(
                         local: file.local.clone(),
                         hdfs,
                         bytes: file.bytes,
-                        sha256: sha256.clone(),
+                        blake3: blake3.clone(),
                     }
                 } else {
                     match upload_known(webhdfs, file, &hdfs, ui, in_progress, retry).await? {
@@ -189,7 +189,7 @@ pub async fn stage_files(
                                 local: file.local.clone(),
                                 hdfs,
                                 bytes,
-                                sha256: sha256.clone(),
+                                blake3: blake3.clone(),
                             }
                         }
                         // It changed since it was hashed: hash it anew.
@@ -423,7 +423,7 @@ async fn upload_known(
 }
 
 /// Uploads a file whose hash is not known, hashing it from the same reads:
-/// to a temporary name in `cache/`, then renamed into `cache/<sha256>/`.
+/// to a temporary name in `cache/`, then renamed into `cache/<blake3>/`.
 /// A file that changes while it is read is read again, up to
 /// [`CHANGE_TRIES`] times; then staging fails and nothing is submitted.
 async fn upload_new(
@@ -440,8 +440,8 @@ async fn upload_new(
     for _ in 0..CHANGE_TRIES {
         let temporary = temporary_path(&format!("{root}/{}", file.name));
         let upload = upload_to(webhdfs, file, &temporary, true, ui, in_progress, retry).await?;
-        let sha256 = match (&upload.sha256, upload.changed) {
-            (Some(sha256), false) => sha256.clone(),
+        let blake3 = match (&upload.blake3, upload.changed) {
+            (Some(blake3), false) => blake3.clone(),
             _ => {
                 let _ = webhdfs.delete(&temporary, false).await;
                 in_progress.set(None);
@@ -452,7 +452,7 @@ async fn upload_new(
                 continue;
             }
         };
-        let hdfs = cache_path(user, &sha256, &file.name);
+        let hdfs = cache_path(user, &blake3, &file.name);
         let dir = hdfs.rsplit_once('/').map_or(root.as_str(), |(d, _)| d);
         // RENAME does not make the destination's parent.
         if let Err(e) = webhdfs.mkdirs(dir, "755").await {
@@ -465,12 +465,12 @@ async fn upload_new(
         report.uploaded.push(hdfs.clone());
         report
             .hashed
-            .push((file.local.clone(), upload.opened, sha256.clone()));
+            .push((file.local.clone(), upload.opened, blake3.clone()));
         return Ok(Upload {
             local: file.local.clone(),
             hdfs,
             bytes: upload.len,
-            sha256,
+            blake3,
         });
     }
     Err(HjobError::usage_hint(

@@ -522,7 +522,7 @@ impl WebHdfsClient {
     /// Uploads a local file to `path` (two-step CREATE). Over plain HTTP
     /// the kernel sends it from the page cache (see [`FileBody`]);
     /// `on_progress` is called with the bytes sent so far. With `hash`, a
-    /// thread of its own hashes the file (SHA-256) meanwhile, reading it
+    /// thread of its own hashes the file (BLAKE3) meanwhile, reading it
     /// once, on another core while the upload waits on the socket.
     ///
     /// The file's length, inode, mtime and ctime are taken when it is
@@ -565,20 +565,20 @@ impl WebHdfsClient {
         if changed {
             return Ok(FileUpload {
                 len,
-                sha256: None,
+                blake3: None,
                 opened,
                 changed: true,
             });
         }
         sent?;
-        let sha256 = match hashed {
-            Some(Ok(sha256)) => sha256,
+        let blake3 = match hashed {
+            Some(Ok(blake3)) => blake3,
             Some(Err(e)) => return Err(cannot_read(e).into()),
             None => None,
         };
         Ok(FileUpload {
             len,
-            sha256,
+            blake3,
             opened,
             changed: false,
         })
@@ -680,8 +680,8 @@ pub fn is_safe_mode(error: &anyhow::Error) -> bool {
 pub struct FileUpload {
     /// Bytes sent (the file's length when opened).
     pub len: u64,
-    /// The SHA-256 of those bytes, lower-case hex (when asked for).
-    pub sha256: Option<String>,
+    /// The BLAKE3 hash of those bytes, lower-case hex (when asked for).
+    pub blake3: Option<String>,
     /// The file's metadata when it was opened (what the hash belongs to).
     pub opened: std::fs::Metadata,
     /// The file changed while it was read: the upload is not of one
@@ -726,15 +726,14 @@ impl Hashing {
     }
 }
 
-/// The SHA-256 of a file's first `len` bytes (see [`Hashing`]).
+/// The BLAKE3 hash of a file's first `len` bytes (see [`Hashing`]).
 fn hash_file(
     file: &std::fs::File,
     len: u64,
     stop: &std::sync::atomic::AtomicBool,
 ) -> std::io::Result<Option<String>> {
-    use sha2::Digest as _;
     use std::os::unix::fs::FileExt as _;
-    let mut hasher = sha2::Sha256::new();
+    let mut hasher = blake3::Hasher::new();
     let mut buffer = vec![0u8; HASH_CHUNK];
     let mut offset = 0u64;
     while offset < len {
@@ -752,7 +751,7 @@ fn hash_file(
             Err(e) => return Err(e),
         }
     }
-    Ok(Some(hex::encode(hasher.finalize())))
+    Ok(Some(hasher.finalize().to_hex().to_string()))
 }
 
 #[cfg(test)]
@@ -782,15 +781,14 @@ mod tests {
         std::fs::write(file.path(), &content).unwrap();
         let opened = std::fs::File::open(file.path()).unwrap();
         let stop = std::sync::atomic::AtomicBool::new(false);
-        use sha2::Digest as _;
         assert_eq!(
             hash_file(&opened, len as u64, &stop).unwrap(),
-            Some(hex::encode(sha2::Sha256::digest(&content)))
+            Some(blake3::hash(&content).to_hex().to_string())
         );
         // The bytes past the length when it was opened are not its.
         assert_eq!(
             hash_file(&opened, 100, &stop).unwrap(),
-            Some(hex::encode(sha2::Sha256::digest(&content[..100])))
+            Some(blake3::hash(&content[..100]).to_hex().to_string())
         );
         // Shorter than its length when opened: it shrank, no hash.
         assert_eq!(hash_file(&opened, len as u64 + 1, &stop).unwrap(), None);

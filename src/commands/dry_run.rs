@@ -5,7 +5,7 @@
 //! app path, files to upload with sizes, job properties). With
 //! `--output json`: one document `{"cluster", "app_name", "app_path",
 //! "workflow_xml", "properties", "uploads": [{"local", "hdfs", "bytes",
-//! "sha256"}]}`. When the admins have disabled submission the job is still
+//! "blake3"}]}`. When the admins have disabled submission the job is still
 //! rendered and their message is shown; the exit status stays 0.
 
 use serde_json::json;
@@ -49,7 +49,7 @@ pub async fn dry_run(
                     "local": u.local.display().to_string(),
                     "hdfs": u.hdfs,
                     "bytes": u.bytes,
-                    "sha256": u.sha256,
+                    "blake3": u.blake3,
                 })
             })
             .collect();

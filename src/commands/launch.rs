@@ -110,8 +110,8 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
         .await?;
         if !staged.hashed.is_empty() {
             let mut hashes = HashCache::load(ctx.settings.data_dir.as_deref());
-            for (path, metadata, sha256) in &staged.hashed {
-                hashes.insert(path, metadata, sha256);
+            for (path, metadata, blake3) in &staged.hashed {
+                hashes.insert(path, metadata, blake3);
             }
             hashes.save();
         }

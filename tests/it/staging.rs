@@ -1,6 +1,6 @@
 //! Staging new files (over `HASH_FIRST_LIMIT`, 8 MiB): read once (hashed
 //! while uploading), written under a
-//! temporary name and renamed into `cache/<sha256>/`; one copy when two
+//! temporary name and renamed into `cache/<blake3>/`; one copy when two
 //! runs ship the same jar; a jar changed during its upload is read again,
 //! never staged torn; and the requests of a first run and a re-run, which
 //! the README lists.
@@ -10,7 +10,6 @@ use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use hjob_sandbox::{RequestRecord, Service};
-use sha2::Digest as _;
 
 use super::e2e::{World, json_doc, text, write_file};
 
@@ -18,8 +17,8 @@ fn code(out: &Output) -> i32 {
     out.status.code().unwrap_or(-1)
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(sha2::Sha256::digest(bytes))
+fn blake3_hex(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
 }
 
 /// The sandbox's copy of alice's `.hjob/cache`.
@@ -79,21 +78,21 @@ fn a_new_jar_is_read_once_uploaded_under_a_temporary_name_and_renamed_into_its_c
     let world = World::new();
     // Over HASH_FIRST_LIMIT: hashed while it uploads.
     let bytes: Vec<u8> = (0..9 * 1024 * 1024 + 5).map(|i| (i % 253) as u8).collect();
-    let sha = sha256_hex(&bytes);
+    let hash = blake3_hex(&bytes);
     let jar = write_file(world.home.path(), "job.jar", &bytes);
     let out = java(&world, &jar, None).output().unwrap();
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert_eq!(json_doc(&out)["uploaded_bytes"], bytes.len() as u64);
 
     let all = world.sandbox.all_requests();
-    // Nothing asked about cache/<sha256>/ before the upload: the hash was
+    // Nothing asked about cache/<blake3>/ before the upload: the hash was
     // not known before the file was read for it.
     let put = all
         .iter()
         .position(|r| r.service == Service::DataNode && r.path.contains("job.jar"))
         .expect("a DataNode PUT of the jar");
     assert!(
-        all[..put].iter().all(|r| !r.path.contains(&sha)),
+        all[..put].iter().all(|r| !r.path.contains(&hash)),
         "{:#?}",
         &all[..put]
     );
@@ -112,16 +111,16 @@ fn a_new_jar_is_read_once_uploaded_under_a_temporary_name_and_renamed_into_its_c
         .expect("a RENAME into the cache");
     assert!(
         rename.query.as_deref().unwrap().contains(&format!(
-            "destination=%2Fuser%2Falice%2F.hjob%2Fcache%2F{sha}%2Fjob.jar"
+            "destination=%2Fuser%2Falice%2F.hjob%2Fcache%2F{hash}%2Fjob.jar"
         )),
         "{rename:?}"
     );
     let cache = cache_dir(&world);
     assert_eq!(
-        std::fs::read(cache.join(&sha).join("job.jar")).unwrap(),
+        std::fs::read(cache.join(&hash).join("job.jar")).unwrap(),
         bytes
     );
-    assert_eq!(names(&cache), vec![sha.clone()], "no temporary file left");
+    assert_eq!(names(&cache), vec![hash.clone()], "no temporary file left");
     // The workflow names the cache path.
     let posted = world
         .sandbox
@@ -134,7 +133,7 @@ fn a_new_jar_is_read_once_uploaded_under_a_temporary_name_and_renamed_into_its_c
     let run = names(&runs).pop().unwrap();
     let workflow = std::fs::read_to_string(runs.join(run).join("workflow.xml")).unwrap();
     assert!(
-        workflow.contains(&format!("/user/alice/.hjob/cache/{sha}/job.jar")),
+        workflow.contains(&format!("/user/alice/.hjob/cache/{hash}/job.jar")),
         "{workflow}"
     );
 
@@ -150,7 +149,7 @@ fn a_new_jar_is_read_once_uploaded_under_a_temporary_name_and_renamed_into_its_c
 fn a_jar_already_in_the_cache_after_its_upload_is_kept_once_and_the_temporary_file_removed() {
     let world = World::new();
     let bytes = vec![3u8; 9 * 1024 * 1024];
-    let sha = sha256_hex(&bytes);
+    let hash = blake3_hex(&bytes);
     let jar = write_file(world.home.path(), "shared.jar", &bytes);
     let first = java(&world, &jar, None).output().unwrap();
     assert_eq!(code(&first), 0, "{}", text(&first.stderr));
@@ -177,16 +176,16 @@ fn a_jar_already_in_the_cache_after_its_upload_is_kept_once_and_the_temporary_fi
         "{ops:?}"
     );
     let cache = cache_dir(&world);
-    assert_eq!(names(&cache), vec![sha.clone()], "no temporary file left");
-    assert_eq!(names(&cache.join(&sha)), vec!["shared.jar".to_owned()]);
+    assert_eq!(names(&cache), vec![hash.clone()], "no temporary file left");
+    assert_eq!(names(&cache.join(&hash)), vec!["shared.jar".to_owned()]);
     assert_eq!(
-        std::fs::read(cache.join(&sha).join("shared.jar")).unwrap(),
+        std::fs::read(cache.join(&hash).join("shared.jar")).unwrap(),
         bytes
     );
 
     // Three at once, none knowing the hash: every run succeeds, one copy.
     let bytes = vec![4u8; 10 * 1024 * 1024];
-    let sha = sha256_hex(&bytes);
+    let hash = blake3_hex(&bytes);
     let jar = write_file(world.home.path(), "together.jar", &bytes);
     world
         .sandbox
@@ -207,9 +206,9 @@ fn a_jar_already_in_the_cache_after_its_upload_is_kept_once_and_the_temporary_fi
         assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     }
     world.sandbox.set_latency(Service::DataNode, Duration::ZERO);
-    assert_eq!(names(&cache.join(&sha)), vec!["together.jar".to_owned()]);
+    assert_eq!(names(&cache.join(&hash)), vec!["together.jar".to_owned()]);
     assert_eq!(
-        std::fs::read(cache.join(&sha).join("together.jar")).unwrap(),
+        std::fs::read(cache.join(&hash).join("together.jar")).unwrap(),
         bytes
     );
     assert!(
@@ -261,10 +260,10 @@ fn a_jar_changed_during_its_upload_is_read_again_and_never_staged_torn() {
     // Only the new version is in the cache, complete; nothing torn, no
     // temporary file.
     let cache = cache_dir(&world);
-    let sha = sha256_hex(&new);
-    assert_eq!(names(&cache), vec![sha.clone()]);
+    let hash = blake3_hex(&new);
+    assert_eq!(names(&cache), vec![hash.clone()]);
     assert_eq!(
-        std::fs::read(cache.join(&sha).join("big.jar")).unwrap(),
+        std::fs::read(cache.join(&hash).join("big.jar")).unwrap(),
         new
     );
     let puts = world
@@ -312,7 +311,7 @@ fn describe(r: &RequestRecord) -> String {
                 .split('/')
                 .map(|s| {
                     if s.len() == 64 {
-                        "<sha256>"
+                        "<blake3>"
                     } else if s.len() == 24 && s.contains('T') {
                         "<id>"
                     } else {

@@ -908,12 +908,11 @@ fn uploads_left_by_killed_clients_are_removed_and_never_reused() {
 }
 
 fn uploads_left_by_killed_clients_are_removed(hash_known: bool) {
-    use sha2::Digest as _;
     let world = World::new();
     // Over HASH_FIRST_LIMIT: not hashed before its upload unless remembered.
     let data: Vec<u8> = (0..9 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
     let local = super::e2e::write_file(world.home.path(), "data.bin", &data);
-    let sha = hex::encode(sha2::Sha256::digest(&data));
+    let hash = blake3::hash(&data).to_hex().to_string();
     let dir = if hash_known {
         // A dry run hashes the file, and remembers its hash.
         let out = world.run(&[
@@ -926,7 +925,7 @@ fn uploads_left_by_killed_clients_are_removed(hash_known: bool) {
             "true",
         ]);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-        format!("/user/alice/.hjob/cache/{sha}")
+        format!("/user/alice/.hjob/cache/{hash}")
     } else {
         "/user/alice/.hjob/cache".to_owned()
     };
@@ -998,8 +997,8 @@ fn uploads_left_by_killed_clients_are_removed(hash_known: bool) {
     let kept = if hash_known {
         ("data.bin".to_owned(), data.len() as u64)
     } else {
-        // cache/<sha256> (a directory: LISTSTATUS gives length 0)
-        (sha.clone(), 0)
+        // cache/<blake3> (a directory: LISTSTATUS gives length 0)
+        (hash.clone(), 0)
     };
     let mut expected = vec![(alive.clone(), 1000), (remote.clone(), 1000), kept];
     expected.sort();

@@ -162,10 +162,13 @@ fn uploads_through_httpfs_with_data_true_and_octet_stream() {
     assert_eq!(sent, 3 * 1024 * 1024 + 17);
     assert!(!upload.changed);
     // Hashed from the same reads that fed the upload.
-    use sha2::Digest as _;
     assert_eq!(
-        upload.sha256.as_deref(),
-        Some(hex::encode(sha2::Sha256::digest(std::fs::read(&local).unwrap())).as_str())
+        upload.blake3.as_deref(),
+        Some(
+            blake3::hash(&std::fs::read(&local).unwrap())
+                .to_hex()
+                .as_str()
+        )
     );
     assert_eq!(
         files.lock().unwrap()["/user/alice/job.jar"].len() as u64,

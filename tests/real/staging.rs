@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::Test;
-use crate::rig::{Rig, World, sha256_hex, text, unique};
+use crate::rig::{Rig, World, blake3_hex, text, unique};
 
 pub const TESTS: &[Test] = &[
     (
@@ -87,7 +87,7 @@ fn doc(out: &std::process::Output) -> Value {
 }
 
 fn cache_path(rig: &Rig, bytes: &[u8], name: &str) -> String {
-    format!("{}/.hjob/cache/{}/{name}", rig.home(), sha256_hex(bytes))
+    format!("{}/.hjob/cache/{}/{name}", rig.home(), blake3_hex(bytes))
 }
 
 fn a_new_jar_lands_byte_exact_in_the_cache(rig: &Rig) {
@@ -102,7 +102,7 @@ fn a_new_jar_lands_byte_exact_in_the_cache(rig: &Rig) {
     let staged = cache_path(rig, &bytes, "job.jar");
     let back = rig.read(&staged);
     assert_eq!(back.len(), bytes.len());
-    assert_eq!(sha256_hex(&back), sha256_hex(&bytes), "{staged} differs");
+    assert_eq!(blake3_hex(&back), blake3_hex(&bytes), "{staged} differs");
     // Only the renamed file is left in its cache directory.
     let dir = staged.rsplit_once('/').unwrap().0;
     assert_eq!(rig.list(dir), vec!["job.jar".to_owned()]);
@@ -164,7 +164,7 @@ fn three_concurrent_runs_with_one_new_jar_leave_one_copy(rig: &Rig) {
         vec!["shared.jar".to_owned()],
         "one copy, no temp files"
     );
-    assert_eq!(sha256_hex(&rig.read(&staged)), sha256_hex(&bytes));
+    assert_eq!(blake3_hex(&rig.read(&staged)), blake3_hex(&bytes));
 }
 
 fn a_user_without_an_hdfs_home_gets_exit_2_naming_the_path(rig: &Rig) {
@@ -192,7 +192,7 @@ fn an_interrupted_upload_leaves_nothing_a_later_run_trips_over(rig: &Rig) {
     let bytes = random_bytes(192 * 1024 * 1024);
     let jar = world.write("big.jar", &bytes);
     // A new jar is uploaded under a temporary name in cache/ (its hash is
-    // only known once it is read), then renamed into cache/<sha256>/.
+    // only known once it is read), then renamed into cache/<blake3>/.
     let cache = format!("{}/.hjob/cache", rig.home());
     let cache_dir = cache_path(rig, &bytes, "big.jar")
         .rsplit_once('/')
@@ -228,7 +228,7 @@ fn an_interrupted_upload_leaves_nothing_a_later_run_trips_over(rig: &Rig) {
     assert!(again.status.success(), "{}", text(&again.stderr));
     assert_eq!(doc(&again)["uploaded_bytes"], bytes.len() as u64);
     let staged = cache_path(rig, &bytes, "big.jar");
-    assert_eq!(sha256_hex(&rig.read(&staged)), sha256_hex(&bytes));
+    assert_eq!(blake3_hex(&rig.read(&staged)), blake3_hex(&bytes));
     assert_eq!(rig.list(&cache_dir), vec!["big.jar".to_owned()]);
     // The killed client's partial file was cleaned up by the next upload.
     assert!(!partial(&rig.list(&cache)), "{:?}", rig.list(&cache));

@@ -11,7 +11,7 @@ use hjob::config::HttpSettings;
 use hjob::webhdfs::{RemoteException, WebHdfsClient};
 
 use crate::Test;
-use crate::rig::{Rig, World, block_on, get_json, sha256_hex, text, unique};
+use crate::rig::{Rig, World, blake3_hex, block_on, get_json, text, unique};
 
 pub const TESTS: &[Test] = &[
     (
@@ -188,7 +188,7 @@ fn the_client_round_trips_every_operation_staging_uses(rig: &Rig) {
             .await
             .unwrap();
         assert_eq!(sent.len, content.len() as u64);
-        assert_eq!(sent.sha256.as_deref(), Some(sha256_hex(&content).as_str()));
+        assert_eq!(sent.blake3.as_deref(), Some(blake3_hex(&content).as_str()));
 
         let renamed = format!("{dir}/a/renamed.bin");
         assert!(client.rename(&big, &renamed).await.unwrap());

@@ -186,17 +186,18 @@ fn dry_run_json_is_one_document_with_everything_to_stage() {
     assert_eq!(uploads.len(), 1);
     let content = std::fs::read(&script).unwrap();
     assert_eq!(uploads[0]["bytes"], content.len());
-    let sha = uploads[0]["sha256"].as_str().unwrap();
-    assert_eq!(sha.len(), 64);
+    let hash = uploads[0]["blake3"].as_str().unwrap();
+    assert_eq!(hash, blake3::hash(&content).to_hex().as_str());
+    assert!(uploads[0].get("sha256").is_none(), "{doc}");
     assert_eq!(uploads[0]["local"], script);
     assert_eq!(
         uploads[0]["hdfs"],
-        format!("/user/alice/.hjob/cache/{sha}/run.sh")
+        format!("/user/alice/.hjob/cache/{hash}/run.sh")
     );
     let xml = doc["workflow_xml"].as_str().unwrap();
     assert!(xml.contains("<exec>run.sh</exec>"), "{xml}");
     assert!(
-        xml.contains(&format!("{sha}/run.sh#run.sh</file>")),
+        xml.contains(&format!("{hash}/run.sh#run.sh</file>")),
         "{xml}"
     );
     assert!(xml.contains("<value>${'$'}{z}</value>"), "{xml}");
