@@ -8,8 +8,10 @@
 //! file (with overwrite, so it is idempotent) after a capped, jittered
 //! backoff.
 //!
-//! A shipped file whose hash is not known yet (a new jar) is read once: the
-//! same reads feed the BLAKE3 hasher and the DataNode. It is written under a
+//! A shipped file whose hash is not known yet (a new jar) is read once, by
+//! a thread that hashes it (BLAKE3) while the kernel sends it to the
+//! DataNode (see [`crate::webhdfs::WebHdfsClient::create_from_file`]). It
+//! is written under a
 //! temporary name in `cache/`, then renamed into `cache/<blake3>/` once the
 //! hash is known. A file whose hash is known is written under a temporary
 //! name beside its cache path. Either way a half-written file is never
@@ -422,7 +424,7 @@ async fn upload_known(
     Ok(Some(upload.len))
 }
 
-/// Uploads a file whose hash is not known, hashing it from the same reads:
+/// Uploads a file whose hash is not known, hashing it while it is sent:
 /// to a temporary name in `cache/`, then renamed into `cache/<blake3>/`.
 /// A file that changes while it is read is read again, up to
 /// [`CHANGE_TRIES`] times; then staging fails and nothing is submitted.

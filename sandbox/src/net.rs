@@ -37,6 +37,9 @@ pub(crate) struct ConnectionControl {
 struct ConnectionShared {
     reset: AtomicBool,
     notify: Notify,
+    /// An interim answer (`100 Continue`) to write before the next bytes
+    /// of the final one.
+    interim: std::sync::Mutex<Vec<u8>>,
 }
 
 impl ConnectionControl {
@@ -52,6 +55,17 @@ impl ConnectionControl {
     pub(crate) fn reset(&self) {
         self.inner.reset.store(true, Ordering::SeqCst);
         self.inner.notify.notify_one();
+    }
+
+    /// Sends `100 Continue` ahead of the answer, unasked, as a real
+    /// DataNode does to every CREATE (recorded from Hadoop 3: `100
+    /// Continue`, then the `201` or the error). The sandbox writes it just
+    /// before the final answer's first bytes rather than at once: hyper
+    /// has no way to send an interim answer unasked, and a client sees the
+    /// same bytes in the same order.
+    pub(crate) fn interim_continue(&self) {
+        let mut interim = self.inner.interim.lock().unwrap_or_else(|e| e.into_inner());
+        interim.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
     }
 
     /// Resets the connection and never returns.
@@ -89,12 +103,31 @@ impl AsyncRead for ResettableStream {
     }
 }
 
+impl ResettableStream {
+    /// Writes the pending interim answer, if any, before anything else.
+    fn poll_interim(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let control = self.control.clone();
+        let mut interim = control.interim.lock().unwrap_or_else(|e| e.into_inner());
+        while !interim.is_empty() {
+            match Pin::new(&mut self.stream).poll_write(cx, &interim) {
+                Poll::Ready(Ok(n)) => {
+                    interim.drain(..n);
+                }
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Ok(()))
+    }
+}
+
 impl AsyncWrite for ResettableStream {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
+        std::task::ready!(self.poll_interim(cx))?;
         Pin::new(&mut self.stream).poll_write(cx, buf)
     }
 
@@ -111,6 +144,7 @@ impl AsyncWrite for ResettableStream {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
+        std::task::ready!(self.poll_interim(cx))?;
         Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
     }
 

@@ -91,6 +91,53 @@ async fn create_redirects_to_the_datanode_host_and_checks_at_step_two() {
     );
 }
 
+/// Sends `PUT location` with `body` on a raw connection and returns every
+/// byte of the answer (the DataNode closes after it).
+async fn raw_put(location: &str, body: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let rest = location.strip_prefix("http://").unwrap();
+    let (authority, target) = rest.split_once('/').unwrap();
+    let mut socket = tokio::net::TcpStream::connect(authority).await.unwrap();
+    let head = format!(
+        "PUT /{target} HTTP/1.1\r\nhost: {authority}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    socket.write_all(body).await.unwrap();
+    let mut answer = Vec::new();
+    socket.read_to_end(&mut answer).await.unwrap();
+    String::from_utf8(answer).unwrap()
+}
+
+#[tokio::test]
+async fn the_datanode_answers_100_continue_unasked_before_its_answer_to_create() {
+    // Recorded from Hadoop 3's DataNode: `100 Continue` to every CREATE,
+    // with no `Expect` header, before the 201 and before a refusal alike.
+    let sb = sandbox().await;
+    let c = sb.cluster("alpha");
+    let http = client();
+    let step1 = http
+        .put(format!(
+            "{}/user/alice/c.txt?op=CREATE&user.name=alice",
+            c.webhdfs_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let location = step1.headers()["location"].to_str().unwrap().to_string();
+    let created = raw_put(&location, b"hello\n").await;
+    assert!(
+        created.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\n"),
+        "{created}"
+    );
+    // Again, not overwriting: the refusal comes after it too.
+    let refused = raw_put(&location, b"hello\n").await;
+    assert!(
+        refused.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 403 Forbidden\r\n"),
+        "{refused}"
+    );
+}
+
 #[tokio::test]
 async fn status_listing_open_and_delete() {
     let sb = sandbox().await;

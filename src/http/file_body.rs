@@ -305,11 +305,36 @@ const MAX_HEAD: usize = 64 * 1024;
 const MAX_BODY: usize = 4 << 20;
 
 /// Reads the answer: status line and headers, then a body sized by
-/// `Content-Length`, chunked, or up to the end of the connection.
+/// `Content-Length`, chunked, or up to the end of the connection. Interim
+/// answers (1xx) are skipped: a real DataNode sends `100 Continue` to every
+/// CREATE, asked or not.
 fn read_response(stream: &mut TcpStream) -> std::io::Result<http::Response<Vec<u8>>> {
     let mut buffer = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
     let (status, headers, head_len) = loop {
+        if let Some(interim) = interim_len(&buffer)? {
+            buffer.drain(..interim);
+            continue;
+        }
+        let mut slots = [httparse::EMPTY_HEADER; 64];
+        let mut parsed = httparse::Response::new(&mut slots);
+        if let httparse::Status::Complete(len) =
+            parsed.parse(&buffer).map_err(|e| invalid(e.to_string()))?
+        {
+            let status = StatusCode::from_u16(parsed.code.unwrap_or_default())
+                .map_err(|e| invalid(e.to_string()))?;
+            let mut headers = HeaderMap::new();
+            for h in parsed.headers.iter() {
+                let name = header::HeaderName::from_bytes(h.name.as_bytes())
+                    .map_err(|e| invalid(e.to_string()))?;
+                let value = HeaderValue::from_bytes(h.value).map_err(|e| invalid(e.to_string()))?;
+                headers.append(name, value);
+            }
+            break (status, headers, len);
+        }
+        if buffer.len() > MAX_HEAD {
+            return Err(invalid("the answer's head is too long"));
+        }
         let n = stream.read(&mut chunk)?;
         if n == 0 {
             return Err(std::io::Error::new(
@@ -318,27 +343,6 @@ fn read_response(stream: &mut TcpStream) -> std::io::Result<http::Response<Vec<u
             ));
         }
         buffer.extend_from_slice(&chunk[..n]);
-        let mut slots = [httparse::EMPTY_HEADER; 64];
-        let mut parsed = httparse::Response::new(&mut slots);
-        match parsed.parse(&buffer).map_err(|e| invalid(e.to_string()))? {
-            httparse::Status::Complete(len) => {
-                let status = StatusCode::from_u16(parsed.code.unwrap_or_default())
-                    .map_err(|e| invalid(e.to_string()))?;
-                let mut headers = HeaderMap::new();
-                for h in parsed.headers.iter() {
-                    let name = header::HeaderName::from_bytes(h.name.as_bytes())
-                        .map_err(|e| invalid(e.to_string()))?;
-                    let value =
-                        HeaderValue::from_bytes(h.value).map_err(|e| invalid(e.to_string()))?;
-                    headers.append(name, value);
-                }
-                break (status, headers, len);
-            }
-            httparse::Status::Partial if buffer.len() > MAX_HEAD => {
-                return Err(invalid("the answer's head is too long"));
-            }
-            httparse::Status::Partial => {}
-        }
     };
     let mut rest = buffer.split_off(head_len);
     let chunked = headers
@@ -376,6 +380,23 @@ fn read_response(stream: &mut TcpStream) -> std::io::Result<http::Response<Vec<u
     *response.status_mut() = status;
     *response.headers_mut() = headers;
     Ok(response)
+}
+
+/// The length of the complete interim (1xx) answer at the start of
+/// `buffer`, if one is there.
+fn interim_len(buffer: &[u8]) -> std::io::Result<Option<usize>> {
+    let mut slots = [httparse::EMPTY_HEADER; 64];
+    let mut parsed = httparse::Response::new(&mut slots);
+    match parsed.parse(buffer).map_err(|e| invalid(e.to_string()))? {
+        httparse::Status::Complete(len)
+            if parsed
+                .code
+                .is_some_and(|c| (100..200).contains(&c) && c != 101) =>
+        {
+            Ok(Some(len))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// The rest of the connection, as the body (no length given).
@@ -611,6 +632,8 @@ mod tests {
                 .trim()
                 .parse()
                 .unwrap();
+            // As a real DataNode does, unasked.
+            socket.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").unwrap();
             let mut body = data[head_end..].to_vec();
             while body.len() < length {
                 let n = socket.read(&mut chunk).unwrap();

@@ -161,7 +161,7 @@ fn uploads_through_httpfs_with_data_true_and_octet_stream() {
     let sent = upload.len;
     assert_eq!(sent, 3 * 1024 * 1024 + 17);
     assert!(!upload.changed);
-    // Hashed from the same reads that fed the upload.
+    // Hashed while it was sent: the hash of what was sent.
     assert_eq!(
         upload.blake3.as_deref(),
         Some(

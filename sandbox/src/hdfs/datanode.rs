@@ -81,6 +81,9 @@ async fn create(
         block_size: positive_param(params, "blocksize")?,
         replication: positive_param(params, "replication")?,
     };
+    // Parameters read, the real DataNode answers `100 Continue` before it
+    // tries to create the file (its refusals come after it too).
+    conn.interim_continue();
     let fs = &ctx.cluster().hdfs;
     fs.provision_home(&user);
     let client = conn.peer.ip().to_string();
