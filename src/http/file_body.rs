@@ -71,6 +71,11 @@ pub(super) fn can_send_directly(url: &reqwest::Url) -> bool {
             .all(|var| std::env::var_os(var).is_none_or(|v| v.is_empty()))
 }
 
+/// The shortest wait for a server to take more of a body or to answer:
+/// Hadoop's own WebHDFS client waits 60 s (`dfs.webhdfs.socket.read-timeout`),
+/// and a DataNode answers only once the last block is written.
+pub(super) const MIN_STALL: Duration = Duration::from_secs(60);
+
 /// Limits of a request sent directly.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Limits {
@@ -773,6 +778,43 @@ mod tests {
         // The answer came in before the reset: Linux reads it first.
         let response = result.expect("the server's answer");
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+
+    #[test]
+    fn a_server_that_stops_taking_the_body_times_out() {
+        // Bigger than the socket buffers, and a server that reads nothing
+        // past the head: the kernel's send waits, then gives up.
+        let len = 64 << 20;
+        let (file, _) = test_file(len);
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/x", listener.local_addr().unwrap());
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let server = std::thread::spawn(move || {
+            let (socket, _) = listener.accept().unwrap();
+            // Holds the connection open, unread, until the client gave up.
+            let _ = finished.recv();
+            drop(socket);
+        });
+        let body = FileBody::new(
+            Arc::new(File::open(file.path()).unwrap()),
+            len as u64,
+            |_| {},
+        );
+        let request = client().put(&url).build().unwrap();
+        let limits = Limits {
+            connect: Duration::from_secs(10),
+            stall: Duration::from_millis(300),
+        };
+        let result = runtime().block_on(send_directly(request, body, limits));
+        done.send(()).unwrap();
+        server.join().unwrap();
+        match result {
+            Err(Failure::Io(failure)) => {
+                assert!(!failure.connecting);
+                assert!(failure.to_string().starts_with("timed out"), "{failure}");
+            }
+            other => panic!("expected a timeout, got {other:?}"),
+        }
     }
 
     #[test]

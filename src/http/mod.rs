@@ -370,8 +370,9 @@ impl Http {
     /// with no proxy, the kernel sends the file from the page cache on a
     /// connection of hjob's own (see [`file_body`]); elsewhere it is
     /// streamed through the client. No overall timeout: the connect
-    /// timeout applies, and over plain HTTP so does the per-try timeout to
-    /// every wait for the server to take more bytes or to answer.
+    /// timeout applies, and over plain HTTP a server that takes no bytes,
+    /// or does not answer after the last, for the per-try timeout or 60 s,
+    /// whichever is longer, fails the request.
     pub async fn put_file(
         &self,
         url: &str,
@@ -395,7 +396,7 @@ impl Http {
         if file_body::can_send_directly(request.url()) {
             let limits = file_body::Limits {
                 connect: self.settings.connect_timeout,
-                stall: self.settings.timeout,
+                stall: self.settings.timeout.max(file_body::MIN_STALL),
             };
             return file_body::send_directly(request, file, limits).await;
         }
