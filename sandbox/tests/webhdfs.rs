@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{client, sandbox, upload};
+use common::{client, datanode_location, sandbox, upload};
 use serde_json::Value;
 
 #[tokio::test]
@@ -115,16 +115,7 @@ async fn the_datanode_answers_100_continue_unasked_before_its_answer_to_create()
     // with no `Expect` header, before the 201 and before a refusal alike.
     let sb = sandbox().await;
     let c = sb.cluster("alpha");
-    let http = client();
-    let step1 = http
-        .put(format!(
-            "{}/user/alice/c.txt?op=CREATE&user.name=alice",
-            c.webhdfs_url()
-        ))
-        .send()
-        .await
-        .unwrap();
-    let location = step1.headers()["location"].to_str().unwrap().to_string();
+    let location = datanode_location(&c, "/user/alice/c.txt", "alice", false).await;
     let created = raw_put(&location, b"hello\n").await;
     assert!(
         created.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\n"),

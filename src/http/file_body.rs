@@ -667,6 +667,22 @@ mod tests {
         reqwest::Client::new()
     }
 
+    /// The first `len` bytes of `file` as a body, and what it last said
+    /// it had sent.
+    fn body_of(
+        file: &tempfile::NamedTempFile,
+        len: usize,
+    ) -> (FileBody, Arc<std::sync::atomic::AtomicU64>) {
+        let seen = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let progress = seen.clone();
+        let body = FileBody::new(
+            Arc::new(File::open(file.path()).unwrap()),
+            len as u64,
+            move |n| progress.store(n, Ordering::Relaxed),
+        );
+        (body, seen)
+    }
+
     fn runtime() -> tokio::runtime::Runtime {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -685,13 +701,7 @@ mod tests {
         let len = (SEND_STEP as usize) * 2 + 12_345;
         let (file, content) = test_file(len);
         let (url, server) = one_request_server(false);
-        let seen = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let progress = seen.clone();
-        let body = FileBody::new(
-            Arc::new(File::open(file.path()).unwrap()),
-            len as u64,
-            move |n| progress.store(n, Ordering::Relaxed),
-        );
+        let (body, seen) = body_of(&file, len);
         let request = client()
             .put(&url)
             .header("content-type", "application/octet-stream")
@@ -723,13 +733,7 @@ mod tests {
         let len = UPLOAD_CHUNK * (UPLOAD_BUFFERS * 3) + 12_345;
         let (file, content) = test_file(len);
         let (url, server) = one_request_server(false);
-        let seen = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let progress = seen.clone();
-        let body = FileBody::new(
-            Arc::new(File::open(file.path()).unwrap()),
-            len as u64,
-            move |n| progress.store(n, Ordering::Relaxed),
-        );
+        let (body, seen) = body_of(&file, len);
         let response = runtime()
             .block_on(
                 client()
@@ -750,7 +754,7 @@ mod tests {
         let (file, _) = test_file(1000);
         let (url, _server) = one_request_server(false);
         // Announced longer than it is, as if it shrank once opened.
-        let body = FileBody::new(Arc::new(File::open(file.path()).unwrap()), 5000, |_| {});
+        let (body, _) = body_of(&file, 5000);
         let request = client().put(&url).build().unwrap();
         match runtime().block_on(send_directly(request, body, LIMITS)) {
             Err(Failure::Io(failure)) => {
@@ -767,11 +771,7 @@ mod tests {
         let len = 32 << 20;
         let (file, _) = test_file(len);
         let (url, server) = one_request_server(true);
-        let body = FileBody::new(
-            Arc::new(File::open(file.path()).unwrap()),
-            len as u64,
-            |_| {},
-        );
+        let (body, _) = body_of(&file, len);
         let request = client().put(&url).build().unwrap();
         let result = runtime().block_on(send_directly(request, body, LIMITS));
         server.join().unwrap();
@@ -795,11 +795,7 @@ mod tests {
             let _ = finished.recv();
             drop(socket);
         });
-        let body = FileBody::new(
-            Arc::new(File::open(file.path()).unwrap()),
-            len as u64,
-            |_| {},
-        );
+        let (body, _) = body_of(&file, len);
         let request = client().put(&url).build().unwrap();
         let limits = Limits {
             connect: Duration::from_secs(10),
@@ -825,7 +821,7 @@ mod tests {
             .unwrap()
             .port();
         let (file, _) = test_file(10);
-        let body = FileBody::new(Arc::new(File::open(file.path()).unwrap()), 10, |_| {});
+        let (body, _) = body_of(&file, 10);
         let request = client()
             .put(format!("http://127.0.0.1:{port}/x"))
             .build()

@@ -40,20 +40,24 @@ pub fn client() -> reqwest::Client {
         .expect("client")
 }
 
-/// Two-step CREATE of `path` as `user`.
-pub async fn upload(c: &ClusterUrls, path: &str, user: &str, bytes: &[u8]) {
-    let http = client();
-    let step1 = http
+/// Step 1 of CREATE of `path` as `user`: the DataNode URL to send to.
+pub async fn datanode_location(c: &ClusterUrls, path: &str, user: &str, overwrite: bool) -> String {
+    let step1 = client()
         .put(format!(
-            "{}{path}?op=CREATE&overwrite=true&user.name={user}",
+            "{}{path}?op=CREATE&overwrite={overwrite}&user.name={user}",
             c.webhdfs_url()
         ))
         .send()
         .await
         .expect("step 1");
     assert_eq!(step1.status(), 307, "step 1 of {path}");
-    let location = step1.headers()["location"].to_str().unwrap().to_string();
-    let step2 = http
+    step1.headers()["location"].to_str().unwrap().to_string()
+}
+
+/// Two-step CREATE of `path` as `user`.
+pub async fn upload(c: &ClusterUrls, path: &str, user: &str, bytes: &[u8]) {
+    let location = datanode_location(c, path, user, true).await;
+    let step2 = client()
         .put(location)
         .body(bytes.to_vec())
         .send()
