@@ -98,16 +98,50 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
         app_dir
     ));
     let retry = UploadRetry::from_settings(&ctx.settings.http);
+    // With every file's hash known, the workflow as rendered names their
+    // cache paths already: it is written while the files are staged. (A
+    // real NameNode can take 0.4 s to close even a small file: its client
+    // waits that long when the block's report has not reached it yet.)
+    let workflow_early = launch.prepared.files.iter().all(|f| f.blake3.is_some());
+    let workflow_in_progress = InProgress::default();
     let stage = async {
-        let staged = stage_files(
+        let files = stage_files(
             &webhdfs,
             &user,
             &launch.prepared.files,
             ctx.ui,
             &in_progress,
             retry,
-        )
-        .await?;
+        );
+        let staged = if workflow_early {
+            let workflow_written = std::sync::atomic::AtomicBool::new(false);
+            let workflow = async {
+                stage_workflow(
+                    &webhdfs,
+                    &app_dir,
+                    &launch.prepared.workflow_xml,
+                    &workflow_in_progress,
+                    retry,
+                )
+                .await?;
+                workflow_written.store(true, std::sync::atomic::Ordering::Relaxed);
+                anyhow::Ok(())
+            };
+            match tokio::try_join!(files, workflow) {
+                Ok((staged, ())) => staged,
+                Err(e) => {
+                    // Nothing is submitted: no run directory is left. (An
+                    // upload the failure cut short is an abandoned upload,
+                    // removed as those are.)
+                    if workflow_written.load(std::sync::atomic::Ordering::Relaxed) {
+                        let _ = webhdfs.delete(&app_dir, true).await;
+                    }
+                    return Err(e);
+                }
+            }
+        } else {
+            files.await?
+        };
         if !staged.hashed.is_empty() {
             let mut hashes = HashCache::load(ctx.settings.data_dir.as_deref());
             for (path, metadata, blake3) in &staged.hashed {
@@ -115,19 +149,21 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
             }
             hashes.save();
         }
-        // New files' hashes are known now: name their cache paths.
-        let workflow_xml = if staged.staged == launch.prepared.uploads {
-            launch.prepared.workflow_xml.clone()
-        } else {
-            launch.prepared.workflow_for(&staged.staged)?
-        };
-        stage_workflow(&webhdfs, &app_dir, &workflow_xml, &in_progress, retry).await?;
+        // New files' hashes are known now (or a file changed since it was
+        // hashed): name their cache paths.
+        if staged.staged != launch.prepared.uploads {
+            let workflow_xml = launch.prepared.workflow_for(&staged.staged)?;
+            stage_workflow(&webhdfs, &app_dir, &workflow_xml, &in_progress, retry).await?;
+        } else if !workflow_early {
+            let workflow_xml = &launch.prepared.workflow_xml;
+            stage_workflow(&webhdfs, &app_dir, workflow_xml, &in_progress, retry).await?;
+        }
         anyhow::Ok(staged)
     };
     let staged = tokio::select! {
         result = stage => result?,
         () = interrupts.wait() => {
-            if let Some(partial) = in_progress.current() {
+            for partial in [in_progress.current(), workflow_in_progress.current()].into_iter().flatten() {
                 let _ = webhdfs.delete(&partial, false).await;
             }
             return interrupted_before_submit(ctx, &webhdfs, &app_dir).await;

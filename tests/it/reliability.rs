@@ -342,14 +342,27 @@ fn a_dropped_upload_is_retried_from_the_start_and_checked() {
         "json",
     ]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    // Its hash known, the jar and the workflow go up side by side, and
+    // the drop takes whichever reached the DataNode first: that one went
+    // again, whole.
     let puts: Vec<_> = world
         .sandbox
         .requests(Service::DataNode)
         .into_iter()
-        .filter(|r| r.method == "PUT" && r.path.contains("etl.jar"))
+        .filter(|r| r.method == "PUT")
         .collect();
-    assert_eq!(puts.len(), 2, "{puts:?}");
-    assert_eq!(puts[1].bytes_in, 1_500_000);
+    assert_eq!(puts.len(), 3, "two files, one of them twice: {puts:?}");
+    let jar_puts: Vec<_> = puts.iter().filter(|r| r.path.contains("etl.jar")).collect();
+    assert_eq!(jar_puts.last().unwrap().bytes_in, 1_500_000, "{puts:?}");
+    let workflow_puts: Vec<_> = puts
+        .iter()
+        .filter(|r| r.path.ends_with("/workflow.xml"))
+        .collect();
+    assert_eq!(jar_puts.len() + workflow_puts.len(), 3, "{puts:?}");
+    assert!(
+        workflow_puts.last().unwrap().bytes_in > 0 && workflow_puts.last().unwrap().status == 201,
+        "{puts:?}"
+    );
     // Drops on every try: exit 4, and no job runs with a truncated jar.
     let world = World::new();
     world.sandbox.drop_datanode_upload(10);

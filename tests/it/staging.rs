@@ -385,3 +385,43 @@ fn a_small_new_file_is_hashed_first_and_found_in_the_cache_without_an_upload() {
     assert_eq!(code(&again), 0, "{}", text(&again.stderr));
     assert_eq!(json_doc(&again)["uploaded_bytes"], 0);
 }
+
+#[test]
+fn with_every_hash_known_the_workflow_goes_up_while_the_jar_does() {
+    // A real NameNode can take 0.4 s to close even a small file: the
+    // workflow's CREATE does not wait for the jar's upload when its cache
+    // path is known from the start (the jar is small: hashed first).
+    let world = World::new();
+    let jar = write_file(world.home.path(), "side.jar", &vec![4u8; 2 * 1024 * 1024]);
+    // Each DataNode answer takes a while: the jar's rename comes well
+    // after the workflow's CREATE went out.
+    world
+        .sandbox
+        .set_latency(Service::DataNode, Duration::from_secs(2));
+    let out = java(&world, &jar, None).output().unwrap();
+    world.sandbox.set_latency(Service::DataNode, Duration::ZERO);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let all = world.sandbox.all_requests();
+    let position = |what: &dyn Fn(&RequestRecord) -> bool| {
+        all.iter()
+            .position(what)
+            .unwrap_or_else(|| panic!("{all:#?}"))
+    };
+    let workflow_create = position(&|r| {
+        r.service == Service::NameNode && op(r) == "CREATE" && r.path.ends_with("/workflow.xml")
+    });
+    let jar_upload = position(&|r| r.service == Service::DataNode && r.path.contains("side.jar"));
+    let jar_rename = position(&|r| r.service == Service::NameNode && op(r) == "RENAME");
+    assert!(
+        workflow_create < jar_rename,
+        "the workflow waited for the jar: {:#?}",
+        all.iter().map(describe).collect::<Vec<_>>()
+    );
+    assert!(jar_upload < jar_rename);
+    // One workflow, the one naming the jar's cache path: not written again.
+    let workflow_puts = all
+        .iter()
+        .filter(|r| r.service == Service::DataNode && r.path.ends_with("/workflow.xml"))
+        .count();
+    assert_eq!(workflow_puts, 1);
+}
