@@ -121,7 +121,9 @@ impl LogFollower {
                     if offset >= start || window >= CATCH_UP_MAX || reads >= 4 {
                         break Some(tail);
                     }
-                    window = (tail.total - offset + FOLLOW_WINDOW).min(CATCH_UP_MAX);
+                    // Room for as much again: the log may still be
+                    // growing as fast while this read is under way.
+                    window = (2 * (tail.total - offset) + FOLLOW_WINDOW).min(CATCH_UP_MAX);
                 };
                 let Some(tail) = tail else {
                     continue;
