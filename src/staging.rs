@@ -45,7 +45,7 @@ use crate::hash_cache::Stamp;
 use crate::http::{jitter, next_delay};
 use crate::job::{ShippedFile, Upload, cache_path, cache_root};
 use crate::ui::Ui;
-use crate::webhdfs::{FileUpload, WebHdfsClient};
+use crate::webhdfs::{FileUpload, OnHashed, WebHdfsClient};
 
 /// What staging the shipped files did.
 #[derive(Debug, Clone, Default)]
@@ -154,8 +154,16 @@ fn percent_decode(path: &str) -> String {
         .unwrap_or_else(|| path.to_owned())
 }
 
+/// Told, from the thread that hashed it, the hash of a file staging hashed
+/// while uploading it: its index in the files staged, and the hash, as soon
+/// as it is known (before its upload ends, as a rule). A hash told may
+/// turn out not to be the file's (it changed while it was read): what
+/// staging reports is.
+pub type HashListener = Arc<dyn Fn(usize, &str) + Send + Sync>;
+
 /// Stages the shipped files of `user` into the cache: each is found there,
-/// or uploaded (and hashed while uploading when its hash is not known).
+/// or uploaded (and hashed while uploading when its hash is not known,
+/// telling `listener`, which is dropped on return).
 pub async fn stage_files(
     webhdfs: &WebHdfsClient,
     user: &str,
@@ -163,9 +171,12 @@ pub async fn stage_files(
     ui: &Ui,
     in_progress: &InProgress,
     retry: UploadRetry,
+    listener: HashListener,
 ) -> anyhow::Result<StagingReport> {
     let mut report = StagingReport::default();
-    for file in files {
+    for (index, file) in files.iter().enumerate() {
+        let listener = listener.clone();
+        let told: Told = Arc::new(move |hash: &str| listener(index, hash));
         let staged = match &file.blake3 {
             Some(blake3) => {
                 let hdfs = cache_path(user, blake3, &file.name);
@@ -196,13 +207,34 @@ pub async fn stage_files(
                         }
                         // It changed since it was hashed: hash it anew.
                         None => {
-                            upload_new(webhdfs, user, file, ui, in_progress, retry, &mut report)
-                                .await?
+                            upload_new(
+                                webhdfs,
+                                user,
+                                file,
+                                ui,
+                                in_progress,
+                                retry,
+                                &told,
+                                &mut report,
+                            )
+                            .await?
                         }
                     }
                 }
             }
-            None => upload_new(webhdfs, user, file, ui, in_progress, retry, &mut report).await?,
+            None => {
+                upload_new(
+                    webhdfs,
+                    user,
+                    file,
+                    ui,
+                    in_progress,
+                    retry,
+                    &told,
+                    &mut report,
+                )
+                .await?
+            }
         };
         report.staged.push(staged);
     }
@@ -401,7 +433,7 @@ async fn upload_known(
     retry: UploadRetry,
 ) -> anyhow::Result<Option<u64>> {
     let temporary = temporary_path(hdfs);
-    let upload = upload_to(webhdfs, file, &temporary, false, ui, in_progress, retry).await?;
+    let upload = upload_to(webhdfs, file, &temporary, None, ui, in_progress, retry).await?;
     if upload.changed || Stamp::of(&upload.opened) != file.stamp {
         tracing::debug!(
             "{} changed since it was hashed; hashing it again",
@@ -428,6 +460,7 @@ async fn upload_known(
 /// to a temporary name in `cache/`, then renamed into `cache/<blake3>/`.
 /// A file that changes while it is read is read again, up to
 /// [`CHANGE_TRIES`] times; then staging fails and nothing is submitted.
+#[allow(clippy::too_many_arguments)]
 async fn upload_new(
     webhdfs: &WebHdfsClient,
     user: &str,
@@ -435,13 +468,23 @@ async fn upload_new(
     ui: &Ui,
     in_progress: &InProgress,
     retry: UploadRetry,
+    told: &Told,
     report: &mut StagingReport,
 ) -> anyhow::Result<Upload> {
     let name = display_name(file);
     let root = cache_root(user);
     for _ in 0..CHANGE_TRIES {
         let temporary = temporary_path(&format!("{root}/{}", file.name));
-        let upload = upload_to(webhdfs, file, &temporary, true, ui, in_progress, retry).await?;
+        let upload = upload_to(
+            webhdfs,
+            file,
+            &temporary,
+            Some(told),
+            ui,
+            in_progress,
+            retry,
+        )
+        .await?;
         let blake3 = match (&upload.blake3, upload.changed) {
             (Some(blake3), false) => blake3.clone(),
             _ => {
@@ -485,13 +528,17 @@ async fn upload_new(
     .into())
 }
 
+/// One file's [`HashListener`].
+type Told = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// Uploads a local file to `temporary` (retried from the start as the
-/// policy says), removing abandoned uploads from its directory meanwhile.
+/// policy says), removing abandoned uploads from its directory meanwhile;
+/// with `hash`, hashing it meanwhile and telling the hash.
 async fn upload_to(
     webhdfs: &WebHdfsClient,
     file: &ShippedFile,
     temporary: &str,
-    hash: bool,
+    hash: Option<&Told>,
     ui: &Ui,
     in_progress: &InProgress,
     retry: UploadRetry,
@@ -514,6 +561,10 @@ async fn upload_to(
             let sent = Arc::new(AtomicU64::new(0));
             let progress_bar = bar.clone();
             let progress_sent = sent.clone();
+            let hash = hash.map(|told| {
+                let told = told.clone();
+                Box::new(move |hash: &str| told(hash)) as OnHashed
+            });
             let result = webhdfs
                 .create_from_file(temporary, &file.local, true, hash, move |n| {
                     progress_sent.store(n, Ordering::Relaxed);

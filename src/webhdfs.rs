@@ -523,7 +523,10 @@ impl WebHdfsClient {
     /// the kernel sends it from the page cache (see [`FileBody`]);
     /// `on_progress` is called with the bytes sent so far. With `hash`, a
     /// thread of its own hashes the file (BLAKE3) meanwhile, reading it
-    /// once, on another core while the upload waits on the socket.
+    /// once, on another core while the upload waits on the socket, and
+    /// tells the hash as soon as it has it (before the upload ends, as a
+    /// rule). A hash told is the file's only if the upload comes back
+    /// unchanged.
     ///
     /// The file's length, inode, mtime and ctime are taken when it is
     /// opened and again once it was sent and hashed: a file changed
@@ -534,7 +537,7 @@ impl WebHdfsClient {
         path: &str,
         local: &Path,
         overwrite: bool,
-        hash: bool,
+        hash: Option<OnHashed>,
         on_progress: impl Fn(u64) + Send + Sync + 'static,
     ) -> anyhow::Result<FileUpload> {
         let cannot_read =
@@ -544,7 +547,7 @@ impl WebHdfsClient {
         let len = opened.len();
         let location = self.create_location(path, overwrite).await?;
         let file = Arc::new(file);
-        let hashing = hash.then(|| Hashing::start(file.clone(), len));
+        let hashing = hash.map(|told| Hashing::start(file.clone(), len, told));
         let body = FileBody::new(file.clone(), len, on_progress);
         let sent = self.put_data(path, &location, Data::File(body)).await;
         let hashed = match hashing {
@@ -689,6 +692,9 @@ pub struct FileUpload {
     pub changed: bool,
 }
 
+/// Told a file's hash by the thread that hashed it, as soon as it is known.
+pub type OnHashed = Box<dyn FnOnce(&str) + Send>;
+
 /// A file hashed on a thread of its own while it is uploaded.
 struct Hashing {
     stop: Arc<std::sync::atomic::AtomicBool>,
@@ -701,12 +707,16 @@ const HASH_CHUNK: usize = 256 * 1024;
 impl Hashing {
     /// Starts hashing the first `len` bytes of `file`, reading at offsets
     /// (the upload reads the same file meanwhile).
-    fn start(file: Arc<std::fs::File>, len: u64) -> Self {
+    fn start(file: Arc<std::fs::File>, len: u64, told: OnHashed) -> Self {
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let (done, finished) = tokio::sync::oneshot::channel();
         let stopped = stop.clone();
         std::thread::spawn(move || {
-            let _ = done.send(hash_file(&file, len, &stopped));
+            let hashed = hash_file(&file, len, &stopped);
+            if let Ok(Some(hash)) = &hashed {
+                told(hash);
+            }
+            let _ = done.send(hashed);
         });
         Hashing {
             stop,

@@ -2,6 +2,7 @@
 //! remember the job, then detach or wait.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
@@ -11,10 +12,12 @@ use super::wait::{AttachOptions, attach};
 use crate::error::{ExitStatus, HjobError};
 use crate::hash_cache::HashCache;
 use crate::interrupt::Interrupts;
-use crate::job::PreparedJob;
+use crate::job::{PreparedJob, Upload, cache_path};
 use crate::job_records::{self, JobRecord};
 use crate::oozie::OozieClient;
-use crate::staging::{InProgress, UploadRetry, hdfs_path, stage_files, stage_workflow};
+use crate::staging::{
+    HashListener, InProgress, UploadRetry, hdfs_path, stage_files, stage_workflow,
+};
 use crate::state::{ResolvedCluster, StateClient};
 use crate::submit::{SubmitRequest, submit_once};
 use crate::timefmt::rfc3339;
@@ -98,11 +101,24 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
         app_dir
     ));
     let retry = UploadRetry::from_settings(&ctx.settings.http);
-    // With every file's hash known, the workflow as rendered names their
-    // cache paths already: it is written while the files are staged. (A
-    // real NameNode can take 0.4 s to close even a small file: its client
-    // waits that long when the block's report has not reached it yet.)
-    let workflow_early = launch.prepared.files.iter().all(|f| f.blake3.is_some());
+    // The workflow is written as soon as every file's cache path is known,
+    // while the files are staged: at once when their hashes are known, or
+    // when the last new file's hash is (before its upload ends, as a
+    // rule). A real NameNode can take 0.4 s to close even a small file:
+    // its client waits that long when the block's report has not reached
+    // it yet. Should a file's path turn out otherwise (it changed while it
+    // was read), the workflow is written again before the submit.
+    let (hashes_told, mut hashes) = tokio::sync::watch::channel(
+        launch
+            .prepared
+            .files
+            .iter()
+            .map(|f| f.blake3.clone())
+            .collect::<Vec<_>>(),
+    );
+    let listener: HashListener = Arc::new(move |index, hash| {
+        hashes_told.send_modify(|hashes| hashes[index] = Some(hash.to_owned()));
+    });
     let workflow_in_progress = InProgress::default();
     let stage = async {
         let files = stage_files(
@@ -112,35 +128,55 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
             ctx.ui,
             &in_progress,
             retry,
+            listener,
         );
-        let staged = if workflow_early {
-            let workflow_written = std::sync::atomic::AtomicBool::new(false);
-            let workflow = async {
-                stage_workflow(
-                    &webhdfs,
-                    &app_dir,
-                    &launch.prepared.workflow_xml,
-                    &workflow_in_progress,
-                    retry,
-                )
-                .await?;
-                workflow_written.store(true, std::sync::atomic::Ordering::Relaxed);
-                anyhow::Ok(())
+        let workflow_written = std::sync::atomic::AtomicBool::new(false);
+        let workflow = async {
+            // Staging drops the listener when it returns: then a hash
+            // never told (none should be) leaves the workflow to the end.
+            let Ok(known) = hashes.wait_for(|h| h.iter().all(Option::is_some)).await else {
+                return anyhow::Ok(None);
             };
-            match tokio::try_join!(files, workflow) {
-                Ok((staged, ())) => staged,
-                Err(e) => {
-                    // Nothing is submitted: no run directory is left. (An
-                    // upload the failure cut short is an abandoned upload,
-                    // removed as those are.)
-                    if workflow_written.load(std::sync::atomic::Ordering::Relaxed) {
-                        let _ = webhdfs.delete(&app_dir, true).await;
-                    }
-                    return Err(e);
+            let uploads: Vec<Upload> = launch
+                .prepared
+                .files
+                .iter()
+                .zip(known.iter().flatten())
+                .map(|(file, blake3)| Upload {
+                    local: file.local.clone(),
+                    hdfs: cache_path(&user, blake3, &file.name),
+                    bytes: file.bytes,
+                    blake3: blake3.clone(),
+                })
+                .collect();
+            drop(known);
+            let workflow_xml = if uploads == launch.prepared.uploads {
+                launch.prepared.workflow_xml.clone()
+            } else {
+                launch.prepared.workflow_for(&uploads)?
+            };
+            stage_workflow(
+                &webhdfs,
+                &app_dir,
+                &workflow_xml,
+                &workflow_in_progress,
+                retry,
+            )
+            .await?;
+            workflow_written.store(true, std::sync::atomic::Ordering::Relaxed);
+            Ok(Some(uploads))
+        };
+        let (staged, written) = match tokio::try_join!(files, workflow) {
+            Ok(both) => both,
+            Err(e) => {
+                // Nothing is submitted: no run directory is left. (An
+                // upload the failure cut short is an abandoned upload,
+                // removed as those are.)
+                if workflow_written.load(std::sync::atomic::Ordering::Relaxed) {
+                    let _ = webhdfs.delete(&app_dir, true).await;
                 }
+                return Err(e);
             }
-        } else {
-            files.await?
         };
         if !staged.hashed.is_empty() {
             let mut hashes = HashCache::load(ctx.settings.data_dir.as_deref());
@@ -149,14 +185,9 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
             }
             hashes.save();
         }
-        // New files' hashes are known now (or a file changed since it was
-        // hashed): name their cache paths.
-        if staged.staged != launch.prepared.uploads {
+        if written.as_ref() != Some(&staged.staged) {
             let workflow_xml = launch.prepared.workflow_for(&staged.staged)?;
             stage_workflow(&webhdfs, &app_dir, &workflow_xml, &in_progress, retry).await?;
-        } else if !workflow_early {
-            let workflow_xml = &launch.prepared.workflow_xml;
-            stage_workflow(&webhdfs, &app_dir, workflow_xml, &in_progress, retry).await?;
         }
         anyhow::Ok(staged)
     };

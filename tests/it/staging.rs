@@ -273,6 +273,27 @@ fn a_jar_changed_during_its_upload_is_read_again_and_never_staged_torn() {
         .filter(|r| r.method == "PUT" && r.path.contains("big.jar"))
         .count();
     assert_eq!(puts, 2, "the torn upload, then the new version");
+    // The workflow was written as soon as a hash was known (maybe the old
+    // version's): the one submitted names the new version.
+    assert_eq!(the_workflows(&world).len(), 1);
+    let workflow = &the_workflows(&world)[0];
+    assert!(
+        workflow.contains(&format!("/cache/{hash}/big.jar")),
+        "{workflow}"
+    );
+    assert!(
+        !workflow.contains(&format!("/cache/{}/", blake3_hex(&old))),
+        "{workflow}"
+    );
+}
+
+/// Every run's workflow in the sandbox's copy of alice's `.hjob/runs`.
+fn the_workflows(world: &World) -> Vec<String> {
+    let runs = cache_dir(world).parent().unwrap().join("runs");
+    names(&runs)
+        .iter()
+        .map(|id| std::fs::read_to_string(runs.join(id).join("workflow.xml")).unwrap())
+        .collect()
 }
 
 /// The lines of the README block that follows `marker`, up to its end.
@@ -419,6 +440,50 @@ fn with_every_hash_known_the_workflow_goes_up_while_the_jar_does() {
     );
     assert!(jar_upload < jar_rename);
     // One workflow, the one naming the jar's cache path: not written again.
+    let workflow_puts = all
+        .iter()
+        .filter(|r| r.service == Service::DataNode && r.path.ends_with("/workflow.xml"))
+        .count();
+    assert_eq!(workflow_puts, 1);
+}
+
+#[test]
+fn a_new_jars_workflow_goes_up_once_its_hash_is_known_before_its_upload_ends() {
+    // 9 MiB, new: hashed while it uploads. Its hash is known long before
+    // the (slow) DataNode answers, and the workflow goes up then.
+    let world = World::new();
+    let content = vec![7u8; 9 * 1024 * 1024];
+    let jar = write_file(world.home.path(), "early.jar", &content);
+    world
+        .sandbox
+        .set_latency(Service::DataNode, Duration::from_secs(2));
+    let out = java(&world, &jar, None).output().unwrap();
+    world.sandbox.set_latency(Service::DataNode, Duration::ZERO);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let all = world.sandbox.all_requests();
+    let position = |what: &dyn Fn(&RequestRecord) -> bool| {
+        all.iter()
+            .position(what)
+            .unwrap_or_else(|| panic!("{all:#?}"))
+    };
+    let workflow_create = position(&|r| {
+        r.service == Service::NameNode && op(r) == "CREATE" && r.path.ends_with("/workflow.xml")
+    });
+    let jar_rename = position(&|r| r.service == Service::NameNode && op(r) == "RENAME");
+    assert!(
+        workflow_create < jar_rename,
+        "the workflow waited for the jar: {:#?}",
+        all.iter().map(describe).collect::<Vec<_>>()
+    );
+    // Written once, naming the jar's cache path.
+    let workflows = the_workflows(&world);
+    assert_eq!(workflows.len(), 1);
+    let hash = blake3_hex(&content);
+    assert!(
+        workflows[0].contains(&format!("/cache/{hash}/early.jar")),
+        "{}",
+        workflows[0]
+    );
     let workflow_puts = all
         .iter()
         .filter(|r| r.service == Service::DataNode && r.path.ends_with("/workflow.xml"))

@@ -155,9 +155,18 @@ fn uploads_through_httpfs_with_data_true_and_octet_stream() {
         BTreeMap::new(),
     )
     .unwrap();
-    let upload =
-        block_on(client.create_from_file("/user/alice/job.jar", &local, true, true, |_| {}))
-            .unwrap();
+    let told = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+    let tell = told.clone();
+    let upload = block_on(client.create_from_file(
+        "/user/alice/job.jar",
+        &local,
+        true,
+        Some(Box::new(move |hash| {
+            *tell.lock().unwrap() = Some(hash.to_owned())
+        })),
+        |_| {},
+    ))
+    .unwrap();
     let sent = upload.len;
     assert_eq!(sent, 3 * 1024 * 1024 + 17);
     assert!(!upload.changed);
@@ -170,6 +179,8 @@ fn uploads_through_httpfs_with_data_true_and_octet_stream() {
                 .as_str()
         )
     );
+    // ...and told as soon as it was known.
+    assert_eq!(*told.lock().unwrap(), upload.blake3);
     assert_eq!(
         files.lock().unwrap()["/user/alice/job.jar"].len() as u64,
         sent
@@ -199,7 +210,7 @@ fn an_unresolvable_datanode_is_named_with_the_config_fix() {
     )
     .unwrap();
     let error =
-        block_on(client.create_from_file("/user/alice/job.jar", &local, true, false, |_| {}))
+        block_on(client.create_from_file("/user/alice/job.jar", &local, true, None, |_| {}))
             .unwrap_err();
     let hint = hjob::error::hint_of(&error).unwrap_or_default();
     assert!(hint.contains("dn-03.hjob-test.invalid"), "{hint}");
@@ -224,6 +235,6 @@ fn host_rewrites_reach_the_datanode_by_another_name() {
         rewrites,
     )
     .unwrap();
-    block_on(client.create_from_file("/user/alice/x.sh", &local, true, false, |_| {})).unwrap();
+    block_on(client.create_from_file("/user/alice/x.sh", &local, true, None, |_| {})).unwrap();
     assert_eq!(files.lock().unwrap()["/user/alice/x.sh"], b"echo hi\n");
 }
