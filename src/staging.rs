@@ -177,9 +177,15 @@ pub async fn stage_files(
     for (index, file) in files.iter().enumerate() {
         let listener = listener.clone();
         let told: Told = Arc::new(move |hash: &str| listener(index, hash));
-        let staged = match &file.blake3 {
+        let known = match &file.blake3 {
             Some(blake3) => {
                 let hdfs = cache_path(user, blake3, &file.name);
+                let upload = |bytes| Upload {
+                    local: file.local.clone(),
+                    hdfs: hdfs.clone(),
+                    bytes,
+                    blake3: blake3.clone(),
+                };
                 if let Some(status) = webhdfs.status(&hdfs).await?
                     && status.kind == "FILE"
                     && status.length == file.bytes
@@ -187,41 +193,22 @@ pub async fn stage_files(
                 {
                     tracing::debug!("{hdfs} is cached, not uploading");
                     report.cached.push(hdfs.clone());
-                    Upload {
-                        local: file.local.clone(),
-                        hdfs,
-                        bytes: file.bytes,
-                        blake3: blake3.clone(),
-                    }
+                    Some(upload(file.bytes))
                 } else {
-                    match upload_known(webhdfs, file, &hdfs, ui, in_progress, retry).await? {
-                        Some(bytes) => {
-                            report.uploaded_bytes += bytes;
-                            report.uploaded.push(hdfs.clone());
-                            Upload {
-                                local: file.local.clone(),
-                                hdfs,
-                                bytes,
-                                blake3: blake3.clone(),
-                            }
-                        }
-                        // It changed since it was hashed: hash it anew.
-                        None => {
-                            upload_new(
-                                webhdfs,
-                                user,
-                                file,
-                                ui,
-                                in_progress,
-                                retry,
-                                &told,
-                                &mut report,
-                            )
-                            .await?
-                        }
+                    // None: it changed since it was hashed.
+                    let sent = upload_known(webhdfs, file, &hdfs, ui, in_progress, retry).await?;
+                    if let Some(bytes) = sent {
+                        report.uploaded_bytes += bytes;
+                        report.uploaded.push(hdfs.clone());
                     }
+                    sent.map(upload)
                 }
             }
+            None => None,
+        };
+        // Not known, or changed since it was hashed: hash it while it uploads.
+        let staged = match known {
+            Some(upload) => upload,
             None => {
                 upload_new(
                     webhdfs,

@@ -407,19 +407,17 @@ fn a_small_new_file_is_hashed_first_and_found_in_the_cache_without_an_upload() {
     assert_eq!(json_doc(&again)["uploaded_bytes"], 0);
 }
 
-#[test]
-fn with_every_hash_known_the_workflow_goes_up_while_the_jar_does() {
-    // A real NameNode can take 0.4 s to close even a small file: the
-    // workflow's CREATE does not wait for the jar's upload when its cache
-    // path is known from the start (the jar is small: hashed first).
-    let world = World::new();
-    let jar = write_file(world.home.path(), "side.jar", &vec![4u8; 2 * 1024 * 1024]);
-    // Each DataNode answer takes a while: the jar's rename comes well
-    // after the workflow's CREATE went out.
+/// Runs a java job shipping a new jar of `size` bytes named `name`, each
+/// DataNode answer held 2 s, and checks that the workflow's CREATE went
+/// out before the jar's RENAME (it did not wait for the jar's upload),
+/// and that it was written once. Returns the jar's hash.
+fn workflow_beside_a_slow_upload(world: &World, name: &str, size: usize) -> String {
+    let content = vec![7u8; size];
+    let jar = write_file(world.home.path(), name, &content);
     world
         .sandbox
         .set_latency(Service::DataNode, Duration::from_secs(2));
-    let out = java(&world, &jar, None).output().unwrap();
+    let out = java(world, &jar, None).output().unwrap();
     world.sandbox.set_latency(Service::DataNode, Duration::ZERO);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let all = world.sandbox.all_requests();
@@ -431,20 +429,28 @@ fn with_every_hash_known_the_workflow_goes_up_while_the_jar_does() {
     let workflow_create = position(&|r| {
         r.service == Service::NameNode && op(r) == "CREATE" && r.path.ends_with("/workflow.xml")
     });
-    let jar_upload = position(&|r| r.service == Service::DataNode && r.path.contains("side.jar"));
+    let jar_upload = position(&|r| r.service == Service::DataNode && r.path.contains(name));
     let jar_rename = position(&|r| r.service == Service::NameNode && op(r) == "RENAME");
     assert!(
-        workflow_create < jar_rename,
+        workflow_create < jar_rename && jar_upload < jar_rename,
         "the workflow waited for the jar: {:#?}",
         all.iter().map(describe).collect::<Vec<_>>()
     );
-    assert!(jar_upload < jar_rename);
-    // One workflow, the one naming the jar's cache path: not written again.
     let workflow_puts = all
         .iter()
         .filter(|r| r.service == Service::DataNode && r.path.ends_with("/workflow.xml"))
         .count();
-    assert_eq!(workflow_puts, 1);
+    assert_eq!(workflow_puts, 1, "written once");
+    blake3_hex(&content)
+}
+
+#[test]
+fn with_every_hash_known_the_workflow_goes_up_while_the_jar_does() {
+    // A real NameNode can take 0.4 s to close even a small file: the
+    // workflow's CREATE does not wait for the jar's upload when its cache
+    // path is known from the start (the jar is small: hashed first).
+    let world = World::new();
+    workflow_beside_a_slow_upload(&world, "side.jar", 2 * 1024 * 1024);
 }
 
 #[test]
@@ -452,41 +458,73 @@ fn a_new_jars_workflow_goes_up_once_its_hash_is_known_before_its_upload_ends() {
     // 9 MiB, new: hashed while it uploads. Its hash is known long before
     // the (slow) DataNode answers, and the workflow goes up then.
     let world = World::new();
-    let content = vec![7u8; 9 * 1024 * 1024];
-    let jar = write_file(world.home.path(), "early.jar", &content);
-    world
-        .sandbox
-        .set_latency(Service::DataNode, Duration::from_secs(2));
-    let out = java(&world, &jar, None).output().unwrap();
-    world.sandbox.set_latency(Service::DataNode, Duration::ZERO);
-    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    let all = world.sandbox.all_requests();
-    let position = |what: &dyn Fn(&RequestRecord) -> bool| {
-        all.iter()
-            .position(what)
-            .unwrap_or_else(|| panic!("{all:#?}"))
-    };
-    let workflow_create = position(&|r| {
-        r.service == Service::NameNode && op(r) == "CREATE" && r.path.ends_with("/workflow.xml")
-    });
-    let jar_rename = position(&|r| r.service == Service::NameNode && op(r) == "RENAME");
-    assert!(
-        workflow_create < jar_rename,
-        "the workflow waited for the jar: {:#?}",
-        all.iter().map(describe).collect::<Vec<_>>()
-    );
-    // Written once, naming the jar's cache path.
+    let hash = workflow_beside_a_slow_upload(&world, "early.jar", 9 * 1024 * 1024);
+    // It names the jar's cache path.
     let workflows = the_workflows(&world);
     assert_eq!(workflows.len(), 1);
-    let hash = blake3_hex(&content);
     assert!(
         workflows[0].contains(&format!("/cache/{hash}/early.jar")),
         "{}",
         workflows[0]
     );
-    let workflow_puts = all
+}
+
+#[test]
+fn a_small_jar_changed_after_it_was_hashed_is_hashed_again_and_its_workflow_rewritten() {
+    // Small: hashed before staging, so its workflow goes up at once naming
+    // that hash. Rewritten while its upload is held: the upload is thrown
+    // away, the new version hashed while it uploads, and the workflow
+    // written again naming it.
+    let world = World::new();
+    let old = vec![1u8; 2 * 1024 * 1024];
+    let jar = write_file(world.home.path(), "small.jar", &old);
+    world
+        .sandbox
+        .set_latency(Service::DataNode, Duration::from_secs(2));
+    let child = java(&world, &jar, None)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    eventually(
+        Duration::from_secs(20),
+        "the jar's upload in flight",
+        || {
+            world
+                .sandbox
+                .requests(Service::DataNode)
+                .iter()
+                .any(|r| r.method == "PUT" && r.path.contains("small.jar") && r.status == 0)
+        },
+    );
+    let new = vec![2u8; 3 * 1024 * 1024];
+    std::fs::write(&jar, &new).unwrap();
+    world.sandbox.set_latency(Service::DataNode, Duration::ZERO);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let hash = blake3_hex(&new);
+    assert_eq!(
+        std::fs::read(cache_dir(&world).join(&hash).join("small.jar")).unwrap(),
+        new
+    );
+    // Nothing under the old version's path: its upload, beside it under a
+    // temporary name, was removed (the empty directory is gc's).
+    assert_eq!(
+        names(&cache_dir(&world).join(blake3_hex(&old))),
+        Vec::<String>::new()
+    );
+    let workflows = the_workflows(&world);
+    assert_eq!(workflows.len(), 1);
+    assert!(
+        workflows[0].contains(&format!("/cache/{hash}/small.jar")),
+        "{}",
+        workflows[0]
+    );
+    let workflow_puts = world
+        .sandbox
+        .requests(Service::DataNode)
         .iter()
-        .filter(|r| r.service == Service::DataNode && r.path.ends_with("/workflow.xml"))
+        .filter(|r| r.path.ends_with("/workflow.xml"))
         .count();
-    assert_eq!(workflow_puts, 1);
+    assert_eq!(workflow_puts, 2, "written at once, then again");
 }
