@@ -49,16 +49,6 @@ impl FileBody {
             progress: Arc::new(progress),
         }
     }
-
-    /// The body's length.
-    pub fn len(&self) -> u64 {
-        self.len
-    }
-
-    /// Whether the body is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
 }
 
 /// Whether a request to `url` can go out on hjob's own connection: plain
@@ -315,39 +305,36 @@ const MAX_BODY: usize = 4 << 20;
 /// CREATE, asked or not.
 fn read_response(stream: &mut TcpStream) -> std::io::Result<http::Response<Vec<u8>>> {
     let mut buffer = Vec::with_capacity(4096);
-    let mut chunk = [0u8; 4096];
     let (status, headers, head_len) = loop {
-        if let Some(interim) = interim_len(&buffer)? {
-            buffer.drain(..interim);
-            continue;
-        }
         let mut slots = [httparse::EMPTY_HEADER; 64];
         let mut parsed = httparse::Response::new(&mut slots);
-        if let httparse::Status::Complete(len) =
+        let httparse::Status::Complete(len) =
             parsed.parse(&buffer).map_err(|e| invalid(e.to_string()))?
-        {
-            let status = StatusCode::from_u16(parsed.code.unwrap_or_default())
-                .map_err(|e| invalid(e.to_string()))?;
-            let mut headers = HeaderMap::new();
-            for h in parsed.headers.iter() {
-                let name = header::HeaderName::from_bytes(h.name.as_bytes())
-                    .map_err(|e| invalid(e.to_string()))?;
-                let value = HeaderValue::from_bytes(h.value).map_err(|e| invalid(e.to_string()))?;
-                headers.append(name, value);
+        else {
+            if buffer.len() > MAX_HEAD {
+                return Err(invalid("the answer's head is too long"));
             }
-            break (status, headers, len);
-        }
-        if buffer.len() > MAX_HEAD {
-            return Err(invalid("the answer's head is too long"));
-        }
-        let n = stream.read(&mut chunk)?;
-        if n == 0 {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
+            read_more(
+                stream,
+                &mut buffer,
                 "the server closed the connection without answering",
-            ));
+            )?;
+            continue;
+        };
+        let code = parsed.code.unwrap_or_default();
+        if (100..200).contains(&code) && code != 101 {
+            buffer.drain(..len);
+            continue;
         }
-        buffer.extend_from_slice(&chunk[..n]);
+        let status = StatusCode::from_u16(code).map_err(|e| invalid(e.to_string()))?;
+        let mut headers = HeaderMap::new();
+        for h in parsed.headers.iter() {
+            let name = header::HeaderName::from_bytes(h.name.as_bytes())
+                .map_err(|e| invalid(e.to_string()))?;
+            let value = HeaderValue::from_bytes(h.value).map_err(|e| invalid(e.to_string()))?;
+            headers.append(name, value);
+        }
+        break (status, headers, len);
     };
     let mut rest = buffer.split_off(head_len);
     let chunked = headers
@@ -365,14 +352,7 @@ fn read_response(stream: &mut TcpStream) -> std::io::Result<http::Response<Vec<u
             return Err(invalid("the answer's body is too long"));
         }
         while rest.len() < length {
-            let n = stream.read(&mut chunk)?;
-            if n == 0 {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::UnexpectedEof,
-                    "the answer was cut off",
-                ));
-            }
-            rest.extend_from_slice(&chunk[..n]);
+            read_more(stream, &mut rest, CUT_OFF)?;
         }
         rest.truncate(length);
         rest
@@ -387,21 +367,22 @@ fn read_response(stream: &mut TcpStream) -> std::io::Result<http::Response<Vec<u
     Ok(response)
 }
 
-/// The length of the complete interim (1xx) answer at the start of
-/// `buffer`, if one is there.
-fn interim_len(buffer: &[u8]) -> std::io::Result<Option<usize>> {
-    let mut slots = [httparse::EMPTY_HEADER; 64];
-    let mut parsed = httparse::Response::new(&mut slots);
-    match parsed.parse(buffer).map_err(|e| invalid(e.to_string()))? {
-        httparse::Status::Complete(len)
-            if parsed
-                .code
-                .is_some_and(|c| (100..200).contains(&c) && c != 101) =>
-        {
-            Ok(Some(len))
-        }
-        _ => Ok(None),
+/// What a read that met the end of the connection too soon says.
+const CUT_OFF: &str = "the answer was cut off";
+
+/// Appends the next bytes from the connection to `data`; the end of the
+/// connection is an error saying `at_end`.
+fn read_more(stream: &mut TcpStream, data: &mut Vec<u8>, at_end: &str) -> std::io::Result<()> {
+    let mut chunk = [0u8; 4096];
+    let n = stream.read(&mut chunk)?;
+    if n == 0 {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            at_end.to_owned(),
+        ));
     }
+    data.extend_from_slice(&chunk[..n]);
+    Ok(())
 }
 
 /// The rest of the connection, as the body (no length given).
@@ -422,23 +403,11 @@ fn read_to_end(stream: &mut TcpStream, mut body: Vec<u8>) -> std::io::Result<Vec
 /// A chunked body (`Transfer-Encoding: chunked`), its trailers dropped.
 fn read_chunked(stream: &mut TcpStream, mut data: Vec<u8>) -> std::io::Result<Vec<u8>> {
     let mut body = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let mut more = |data: &mut Vec<u8>| -> std::io::Result<()> {
-        let n = stream.read(&mut chunk)?;
-        if n == 0 {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "the answer was cut off",
-            ));
-        }
-        data.extend_from_slice(&chunk[..n]);
-        Ok(())
-    };
     loop {
         let (consumed, size) = loop {
             match httparse::parse_chunk_size(&data).map_err(|_| invalid("a bad chunk size"))? {
                 httparse::Status::Complete(found) => break found,
-                httparse::Status::Partial => more(&mut data)?,
+                httparse::Status::Partial => read_more(stream, &mut data, CUT_OFF)?,
             }
         };
         data.drain(..consumed);
@@ -451,7 +420,7 @@ fn read_chunked(stream: &mut TcpStream, mut data: Vec<u8>) -> std::io::Result<Ve
             return Ok(body);
         }
         while data.len() < size + 2 {
-            more(&mut data)?;
+            read_more(stream, &mut data, CUT_OFF)?;
         }
         body.extend_from_slice(&data[..size]);
         data.drain(..size + 2);
