@@ -392,7 +392,8 @@ impl Http {
         let Some(file) = file else {
             return builder.send().await.map_err(Failure::Transport);
         };
-        let request = builder.build().map_err(Failure::Transport)?;
+        let (client, request) = builder.build_split();
+        let mut request = request.map_err(Failure::Transport)?;
         if file_body::can_send_directly(request.url()) {
             let limits = file_body::Limits {
                 connect: self.settings.connect_timeout,
@@ -400,12 +401,8 @@ impl Http {
             };
             return file_body::send_directly(request, file, limits).await;
         }
-        let mut request = request;
         *request.body_mut() = Some(file.into_stream());
-        self.client_for(request.url().as_str())
-            .execute(request)
-            .await
-            .map_err(Failure::Transport)
+        client.execute(request).await.map_err(Failure::Transport)
     }
 
     /// Sends one request as the server's authentication asks: credentials
@@ -822,24 +819,21 @@ impl Http {
         if is_certificate_error(error) {
             return self.certificate_error(url, error);
         }
-        HjobError::Service {
-            service: self.service,
-            url: redact_url(url),
-            message: describe_transport_error(error),
-            hint: Some(format!(
-                "check that the {} is up and reachable from this machine",
-                self.service
-            )),
-        }
+        self.unreachable(url, describe_transport_error(error))
     }
 
     /// A service error for a request on hjob's own connection that got no
     /// answer.
     pub fn io_error(&self, url: &str, failure: &IoFailure) -> HjobError {
+        self.unreachable(url, failure.to_string())
+    }
+
+    /// A service error for a request that got no answer, saying `message`.
+    fn unreachable(&self, url: &str, message: String) -> HjobError {
         HjobError::Service {
             service: self.service,
             url: redact_url(url),
-            message: failure.to_string(),
+            message,
             hint: Some(format!(
                 "check that the {} is up and reachable from this machine",
                 self.service
