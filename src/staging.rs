@@ -176,7 +176,7 @@ pub async fn stage_files(
     let mut report = StagingReport::default();
     for (index, file) in files.iter().enumerate() {
         let listener = listener.clone();
-        let told: Told = Arc::new(move |hash: &str| listener(index, hash));
+        let told: OnHashed = Arc::new(move |hash: &str| listener(index, hash));
         let known = match &file.blake3 {
             Some(blake3) => {
                 let hdfs = cache_path(user, blake3, &file.name);
@@ -455,7 +455,7 @@ async fn upload_new(
     ui: &Ui,
     in_progress: &InProgress,
     retry: UploadRetry,
-    told: &Told,
+    told: &OnHashed,
     report: &mut StagingReport,
 ) -> anyhow::Result<Upload> {
     let name = display_name(file);
@@ -515,9 +515,6 @@ async fn upload_new(
     .into())
 }
 
-/// One file's [`HashListener`].
-type Told = Arc<dyn Fn(&str) + Send + Sync>;
-
 /// Uploads a local file to `temporary` (retried from the start as the
 /// policy says), removing abandoned uploads from its directory meanwhile;
 /// with `hash`, hashing it meanwhile and telling the hash.
@@ -525,7 +522,7 @@ async fn upload_to(
     webhdfs: &WebHdfsClient,
     file: &ShippedFile,
     temporary: &str,
-    hash: Option<&Told>,
+    hash: Option<&OnHashed>,
     ui: &Ui,
     in_progress: &InProgress,
     retry: UploadRetry,
@@ -548,12 +545,8 @@ async fn upload_to(
             let sent = Arc::new(AtomicU64::new(0));
             let progress_bar = bar.clone();
             let progress_sent = sent.clone();
-            let hash = hash.map(|told| {
-                let told = told.clone();
-                Box::new(move |hash: &str| told(hash)) as OnHashed
-            });
             let result = webhdfs
-                .create_from_file(temporary, &file.local, true, hash, move |n| {
+                .create_from_file(temporary, &file.local, true, hash.cloned(), move |n| {
                     progress_sent.store(n, Ordering::Relaxed);
                     progress_bar.set_position(n);
                 })

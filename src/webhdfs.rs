@@ -693,7 +693,7 @@ pub struct FileUpload {
 }
 
 /// Told a file's hash by the thread that hashed it, as soon as it is known.
-pub type OnHashed = Box<dyn FnOnce(&str) + Send>;
+pub type OnHashed = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// A file hashed on a thread of its own while it is uploaded.
 struct Hashing {

@@ -161,7 +161,7 @@ fn uploads_through_httpfs_with_data_true_and_octet_stream() {
         "/user/alice/job.jar",
         &local,
         true,
-        Some(Box::new(move |hash| {
+        Some(std::sync::Arc::new(move |hash| {
             *tell.lock().unwrap() = Some(hash.to_owned())
         })),
         |_| {},

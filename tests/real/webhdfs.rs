@@ -184,7 +184,13 @@ fn the_client_round_trips_every_operation_staging_uses(rig: &Rig) {
         std::fs::write(local.path(), &content).unwrap();
         let big = format!("{dir}/a/big.bin");
         let sent = client
-            .create_from_file(&big, local.path(), true, Some(Box::new(|_| {})), |_| {})
+            .create_from_file(
+                &big,
+                local.path(),
+                true,
+                Some(std::sync::Arc::new(|_| {})),
+                |_| {},
+            )
             .await
             .unwrap();
         assert_eq!(sent.len, content.len() as u64);
