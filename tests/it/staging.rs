@@ -218,17 +218,15 @@ fn a_jar_already_in_the_cache_after_its_upload_is_kept_once_and_the_temporary_fi
     );
 }
 
-#[test]
-fn a_jar_changed_during_its_upload_is_read_again_and_never_staged_torn() {
-    let world = World::new();
-    let old = vec![1u8; 24 * 1024 * 1024];
-    let jar = write_file(world.home.path(), "big.jar", &old);
-    // The DataNode waits before reading the body: the upload is held
-    // mid-way (far from the end of the file) until then.
+/// Runs a java job shipping `name` holding `old`, and while its upload is
+/// held mid-way (the DataNode waits before reading the body) writes `new`
+/// over it, as a build would; returns the run's output.
+fn rewritten_during_its_upload(world: &World, name: &str, old: &[u8], new: &[u8]) -> Output {
+    let jar = write_file(world.home.path(), name, old);
     world
         .sandbox
         .set_latency(Service::DataNode, Duration::from_secs(2));
-    let child = java(&world, &jar, None)
+    let child = java(world, &jar, None)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -241,15 +239,22 @@ fn a_jar_changed_during_its_upload_is_read_again_and_never_staged_torn() {
                 .sandbox
                 .requests(Service::DataNode)
                 .iter()
-                .any(|r| r.method == "PUT" && r.path.contains("big.jar") && r.status == 0)
+                .any(|r| r.method == "PUT" && r.path.contains(name) && r.status == 0)
         },
     );
+    std::fs::write(&jar, new).unwrap();
+    world.sandbox.set_latency(Service::DataNode, Duration::ZERO);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_jar_changed_during_its_upload_is_read_again_and_never_staged_torn() {
+    let world = World::new();
+    let old = vec![1u8; 24 * 1024 * 1024];
     // A build writes the jar again meanwhile (a new, longer version).
     let mut new = vec![2u8; 25 * 1024 * 1024];
     new[0] = 9;
-    std::fs::write(&jar, &new).unwrap();
-    world.sandbox.set_latency(Service::DataNode, Duration::ZERO);
-    let out = child.wait_with_output().unwrap();
+    let out = rewritten_during_its_upload(&world, "big.jar", &old, &new);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("changed while it was uploaded; reading it again"),
@@ -477,30 +482,8 @@ fn a_small_jar_changed_after_it_was_hashed_is_hashed_again_and_its_workflow_rewr
     // written again naming it.
     let world = World::new();
     let old = vec![1u8; 2 * 1024 * 1024];
-    let jar = write_file(world.home.path(), "small.jar", &old);
-    world
-        .sandbox
-        .set_latency(Service::DataNode, Duration::from_secs(2));
-    let child = java(&world, &jar, None)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    eventually(
-        Duration::from_secs(20),
-        "the jar's upload in flight",
-        || {
-            world
-                .sandbox
-                .requests(Service::DataNode)
-                .iter()
-                .any(|r| r.method == "PUT" && r.path.contains("small.jar") && r.status == 0)
-        },
-    );
     let new = vec![2u8; 3 * 1024 * 1024];
-    std::fs::write(&jar, &new).unwrap();
-    world.sandbox.set_latency(Service::DataNode, Duration::ZERO);
-    let out = child.wait_with_output().unwrap();
+    let out = rewritten_during_its_upload(&world, "small.jar", &old, &new);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let hash = blake3_hex(&new);
     assert_eq!(
