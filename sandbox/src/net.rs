@@ -106,10 +106,10 @@ impl AsyncRead for ResettableStream {
 impl ResettableStream {
     /// Writes the pending interim answer, if any, before anything else.
     fn poll_interim(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let control = self.control.clone();
+        let ResettableStream { stream, control } = self;
         let mut interim = control.interim.lock().unwrap_or_else(|e| e.into_inner());
         while !interim.is_empty() {
-            match Pin::new(&mut self.stream).poll_write(cx, &interim) {
+            match Pin::new(&mut *stream).poll_write(cx, &interim) {
                 Poll::Ready(Ok(n)) => {
                     interim.drain(..n);
                 }
