@@ -206,6 +206,14 @@ impl WebHdfsClient {
                         let hint = crate::auth::proxy_user_hint();
                         return anyhow::Error::new(remote).context(HjobError::usage_hint(message, hint));
                     }
+                    // `Path is not a directory: P` (a mkdirs), or `Parent
+                    // path is not a directory: P` (a create beneath P).
+                    "FileAlreadyExistsException" | "ParentNotDirectoryException"
+                        if remote.message.contains("is not a directory: ") =>
+                    {
+                        let file = remote.message.rsplit("is not a directory: ").next().unwrap_or_default().trim();
+                        Some(format!("{file} is a file where hjob needs a directory: move it aside (`hdfs dfs -mv {file} {file}.old`) or remove it"))
+                    }
                     "FileAlreadyExistsException" => Some(format!("{path} already exists")),
                     "StandbyException" => Some("this NameNode is the standby; point webhdfs_url at the active NameNode or at HttpFS/Knox".into()),
                     "SafeModeException" | "RetriableException" => Some("HDFS is in safe mode (hjob retried); try again when it has left safe mode".into()),

@@ -130,7 +130,6 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
             retry,
             listener,
         );
-        let workflow_written = std::sync::atomic::AtomicBool::new(false);
         let workflow = async {
             // Staging drops the listener when it returns: then a hash
             // never told (none should be) leaves the workflow to the end.
@@ -163,20 +162,35 @@ pub async fn launch(ctx: &Context<'_>, launch: Launch) -> anyhow::Result<ExitSta
                 retry,
             )
             .await?;
-            workflow_written.store(true, std::sync::atomic::Ordering::Relaxed);
             Ok(Some(uploads))
         };
-        let (staged, written) = match tokio::try_join!(files, workflow) {
-            Ok(both) => both,
-            Err(e) => {
-                // Nothing is submitted: no run directory is left. (An
-                // upload the failure cut short is an abandoned upload,
-                // removed as those are.)
-                if workflow_written.load(std::sync::atomic::Ordering::Relaxed) {
+        // A workflow that cannot be written stops the uploads at once (an
+        // upload cut short is an abandoned upload, removed as those are).
+        // Failed uploads let the workflow's write end instead of cutting
+        // it off half-way: then it is known whether it was written, and
+        // nothing is left in a run directory no job will use.
+        tokio::pin!(files, workflow);
+        let mut written = None;
+        let staged = loop {
+            tokio::select! {
+                staged = &mut files => break staged,
+                result = &mut workflow, if written.is_none() => written = Some(result?),
+            }
+        };
+        // Staging has returned, dropping the listener: the workflow ends.
+        let written = match written {
+            Some(written) => Ok(written),
+            None => workflow.await,
+        };
+        let (staged, written) = match (staged, written) {
+            (Ok(staged), Ok(written)) => (staged, written),
+            (Err(e), written) => {
+                if let Ok(Some(_)) = written {
                     let _ = webhdfs.delete(&app_dir, true).await;
                 }
                 return Err(e);
             }
+            (Ok(_), Err(e)) => return Err(e),
         };
         if !staged.hashed.is_empty() {
             let mut hashes = HashCache::load(ctx.settings.data_dir.as_deref());

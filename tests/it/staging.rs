@@ -511,3 +511,78 @@ fn a_small_jar_changed_after_it_was_hashed_is_hashed_again_and_its_workflow_rewr
         .count();
     assert_eq!(workflow_puts, 2, "written at once, then again");
 }
+
+#[test]
+fn a_jar_that_cannot_be_staged_leaves_no_run_directory_though_its_workflow_was_written() {
+    // Small: hashed first, so its workflow goes up at once (held by a slow
+    // DataNode) while the jar fails on the NameNode alone: a file stands
+    // where its cache directory would go. The workflow's write is let end,
+    // then the run directory is removed: nothing is submitted, nothing is
+    // left behind.
+    let world = World::new();
+    let content = vec![3u8; 100_000];
+    let jar = write_file(world.home.path(), "blocked.jar", &content);
+    let cluster = world.sandbox.cluster(
+        world.sandbox.state_document()["active_cluster"]
+            .as_str()
+            .unwrap(),
+    );
+    let settings = hjob::config::HttpSettings {
+        timeout: Duration::from_secs(10),
+        connect_timeout: Duration::from_secs(5),
+        retries: 3,
+        backoff_initial: Duration::from_millis(10),
+        backoff_max: Duration::from_millis(50),
+        state_deadline: Duration::from_secs(5),
+        submit_outage_limit: Duration::from_secs(5),
+        ca_bundle: None,
+    };
+    let hdfs = hjob::webhdfs::WebHdfsClient::new(
+        &cluster.webhdfs_url(),
+        "alice",
+        &settings,
+        Default::default(),
+    )
+    .unwrap();
+    let blocker = format!("/user/alice/.hjob/cache/{}", blake3_hex(&content));
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(hdfs.create_from_bytes(&blocker, b"not a directory".to_vec(), false))
+        .unwrap();
+    world.sandbox.clear_requests();
+    world
+        .sandbox
+        .set_latency(Service::DataNode, Duration::from_millis(500));
+    let out = java(&world, &jar, None).output().unwrap();
+    world.sandbox.set_latency(Service::DataNode, Duration::ZERO);
+    assert_eq!(code(&out), 4, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "hint: {blocker} is a file where hjob needs a directory: move it aside"
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+    let all = world.sandbox.all_requests();
+    let steps: Vec<String> = all.iter().map(describe).collect();
+    assert!(
+        all.iter().any(|r| r.service == Service::DataNode
+            && r.path.ends_with("/workflow.xml")
+            && r.status == 201),
+        "the workflow was written: {steps:#?}"
+    );
+    assert!(
+        all.iter().any(|r| r.service == Service::NameNode
+            && op(r) == "DELETE"
+            && r.path.contains("/runs/")),
+        "{steps:#?}"
+    );
+    assert!(
+        all.iter().all(|r| r.service != Service::Oozie),
+        "{steps:#?}"
+    );
+    let runs = world.sandbox.dir().join("alpha/hdfs/user/alice/.hjob/runs");
+    assert_eq!(names(&runs), Vec::<String>::new(), "{steps:#?}");
+}
