@@ -1,11 +1,11 @@
 //! A local file as the body of one request (a jar staged on HDFS).
 //!
 //! Over plain HTTP with no proxy in the way, hjob sends the request on a
-//! connection of its own and the kernel copies the file's bytes straight
-//! from the page cache into the socket (`sendfile(2)`, as nginx serves
-//! files): no read into user space, no buffers. Anywhere else (https, a
-//! proxy) the file goes through the HTTP client as a stream of chunks read
-//! a few ahead on a thread, into buffers reused for the whole upload.
+//! connection of its own, from a thread, in small chunks read into one
+//! buffer and written to the socket: no async runtime, HTTP client or
+//! allocation per chunk in the way. Anywhere else (https, a proxy) the file
+//! goes through the HTTP client as a stream of chunks read a few ahead on a
+//! thread, into buffers reused for the whole upload.
 //!
 //! Either way the file is read at explicit offsets (never through a shared
 //! file position, so another thread can hash it meanwhile), exactly its
@@ -100,7 +100,7 @@ pub(super) async fn send_directly(
 }
 
 /// The connection of one exchange, to close from another thread when the
-/// request is dropped (a blocked `sendfile` or read then fails at once).
+/// request is dropped (a blocked write or read then fails at once).
 #[derive(Default)]
 struct Connection {
     stream: Mutex<Option<TcpStream>>,
@@ -232,56 +232,47 @@ fn connect(url: &reqwest::Url, timeout: Duration) -> std::io::Result<TcpStream> 
     }))
 }
 
-/// Bytes handed to the kernel per `sendfile` (progress is told this often).
-const SEND_STEP: u64 = 4 << 20;
+/// Bytes read and written at a time on hjob's own connection. Small, so the
+/// buffer stays in the CPU's cache between the read and the write. On a
+/// loopback DataNode (the sandbox, or a rig's), 32 KiB writes took half
+/// the receiver's CPU of `sendfile` (whose page-cache pages cost the
+/// receiving side more to take in) and of 64 KiB writes; see the README's
+/// benchmarks.
+const SEND_CHUNK: usize = 32 * 1024;
+/// Progress is told every this many bytes (and at the end).
+const PROGRESS_STEP: u64 = 4 << 20;
 
-/// Sends the body: the kernel copies it from the page cache.
-#[cfg(target_os = "linux")]
-fn send_body(stream: &TcpStream, body: &FileBody, connection: &Connection) -> std::io::Result<()> {
-    let mut offset = 0u64;
-    while offset < body.len {
-        if connection.closed.load(Ordering::SeqCst) {
-            return Err(std::io::Error::other("the request was dropped"));
-        }
-        let count = (body.len - offset).min(SEND_STEP) as usize;
-        match rustix::fs::sendfile(stream, &*body.file, Some(&mut offset), count) {
-            Ok(0) => return Err(shrank()),
-            Ok(_) => (body.progress)(offset),
-            Err(rustix::io::Errno::INTR) => {}
-            // SO_SNDTIMEO ran out with nothing taken.
-            Err(rustix::io::Errno::AGAIN) => {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::TimedOut,
-                    "the server took no bytes for too long",
-                ));
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(())
-}
-
-/// Sends the body: read into one buffer, written out.
-#[cfg(not(target_os = "linux"))]
+/// Sends the body: each chunk read into one reused buffer, then written.
 fn send_body(
     mut stream: &TcpStream,
     body: &FileBody,
     connection: &Connection,
 ) -> std::io::Result<()> {
-    let mut buffer = vec![0u8; UPLOAD_CHUNK];
+    let mut buffer = vec![0u8; SEND_CHUNK];
     let mut offset = 0u64;
+    let mut told = 0u64;
     while offset < body.len {
         if connection.closed.load(Ordering::SeqCst) {
             return Err(std::io::Error::other("the request was dropped"));
         }
-        let want = (body.len - offset).min(UPLOAD_CHUNK as u64) as usize;
+        let want = (body.len - offset).min(SEND_CHUNK as u64) as usize;
         let n = read_at(&body.file, &mut buffer[..want], offset)?;
         if n == 0 {
             return Err(shrank());
         }
-        stream.write_all(&buffer[..n])?;
+        stream.write_all(&buffer[..n]).map_err(|e| match e.kind() {
+            // SO_SNDTIMEO ran out with nothing taken.
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the server took no bytes for too long",
+            ),
+            _ => e,
+        })?;
         offset += n as u64;
-        (body.progress)(offset);
+        if offset - told >= PROGRESS_STEP || offset == body.len {
+            (body.progress)(offset);
+            told = offset;
+        }
     }
     Ok(())
 }
@@ -665,9 +656,9 @@ mod tests {
     };
 
     #[test]
-    fn a_file_sent_by_the_kernel_arrives_whole_with_its_headers() {
-        // Many sendfile steps, and not a multiple of one.
-        let len = (SEND_STEP as usize) * 2 + 12_345;
+    fn a_file_sent_on_its_own_connection_arrives_whole_with_its_headers() {
+        // Many chunks and progress steps, and not a multiple of either.
+        let len = (PROGRESS_STEP as usize) * 2 + 12_345;
         let (file, content) = test_file(len);
         let (url, server) = one_request_server(false);
         let (body, seen) = body_of(&file, len);
