@@ -86,6 +86,21 @@ impl World {
 }
 
 /// Output as text.
+/// HTTP settings for a test's own clients (WebHDFS, Oozie) against the
+/// sandbox: a few quick retries.
+pub fn client_settings() -> hjob::config::HttpSettings {
+    hjob::config::HttpSettings {
+        timeout: Duration::from_secs(10),
+        connect_timeout: Duration::from_secs(5),
+        retries: 3,
+        backoff_initial: Duration::from_millis(10),
+        backoff_max: Duration::from_millis(50),
+        state_deadline: Duration::from_secs(5),
+        submit_outage_limit: Duration::from_secs(5),
+        ca_bundle: None,
+    }
+}
+
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }

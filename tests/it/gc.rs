@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use std::process::Output;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hjob::config::HttpSettings;
 use hjob::oozie::OozieClient;
 use hjob::webhdfs::WebHdfsClient;
 use serde_json::Value;
 
-use crate::e2e::{World, held_job, json_doc, text, wait_for_running_job, write_file};
+use crate::e2e::{
+    World, client_settings, held_job, json_doc, text, wait_for_running_job, write_file,
+};
 
 const DAY: Duration = Duration::from_secs(86_400);
 const ROOT: &str = "/user/alice/.hjob";
@@ -37,16 +38,7 @@ impl Cluster {
             .unwrap()
             .to_owned();
         let urls = world.sandbox.cluster(&name);
-        let settings = HttpSettings {
-            timeout: Duration::from_secs(10),
-            connect_timeout: Duration::from_secs(5),
-            retries: 3,
-            backoff_initial: Duration::from_millis(10),
-            backoff_max: Duration::from_millis(50),
-            state_deadline: Duration::from_secs(5),
-            submit_outage_limit: Duration::from_secs(5),
-            ca_bundle: None,
-        };
+        let settings = client_settings();
         Cluster {
             rt: tokio::runtime::Builder::new_current_thread()
                 .enable_all()

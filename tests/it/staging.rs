@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use hjob_sandbox::{RequestRecord, Service};
 
-use super::e2e::{World, json_doc, text, write_file};
+use super::e2e::{World, client_settings, json_doc, text, write_file};
 
 fn code(out: &Output) -> i32 {
     out.status.code().unwrap_or(-1)
@@ -527,20 +527,10 @@ fn a_jar_that_cannot_be_staged_leaves_no_run_directory_though_its_workflow_was_w
             .as_str()
             .unwrap(),
     );
-    let settings = hjob::config::HttpSettings {
-        timeout: Duration::from_secs(10),
-        connect_timeout: Duration::from_secs(5),
-        retries: 3,
-        backoff_initial: Duration::from_millis(10),
-        backoff_max: Duration::from_millis(50),
-        state_deadline: Duration::from_secs(5),
-        submit_outage_limit: Duration::from_secs(5),
-        ca_bundle: None,
-    };
     let hdfs = hjob::webhdfs::WebHdfsClient::new(
         &cluster.webhdfs_url(),
         "alice",
-        &settings,
+        &client_settings(),
         Default::default(),
     )
     .unwrap();
