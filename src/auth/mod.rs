@@ -104,6 +104,7 @@ pub struct Store {
     netrc_accepted: Mutex<HashMap<Origin, BasicCredentials>>,
     cookies: Mutex<HashMap<Origin, Vec<(String, String)>>>,
     negotiate: Mutex<HashMap<Origin, bool>>,
+    handshakes: Mutex<HashMap<Origin, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 static STORE: OnceLock<Store> = OnceLock::new();
@@ -235,6 +236,16 @@ impl Store {
     /// Whether an origin asked for Negotiate before in this run.
     pub fn wants_negotiate(&self, origin: &Origin) -> bool {
         lock(&self.negotiate).get(origin).copied().unwrap_or(false)
+    }
+
+    /// What a Kerberos handshake with an origin holds while it runs: a
+    /// request that would start a second one waits, then rides the first
+    /// one's cookie.
+    pub fn handshake(&self, origin: &Origin) -> Arc<tokio::sync::Mutex<()>> {
+        lock(&self.handshakes)
+            .entry(origin.clone())
+            .or_default()
+            .clone()
     }
 
     /// Remembers that an origin asks for Negotiate.

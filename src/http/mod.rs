@@ -439,6 +439,18 @@ impl Http {
             store.wants_negotiate(&origin) && store.cookie_header(&origin).is_none();
         let mut next = first;
         loop {
+            // One handshake with an origin at a time (a file's upload, which
+            // would hold it throughout, does its own): a request that finds
+            // a cookie once the one before it is done sends that instead.
+            let _handshake = if negotiate && file.is_none() {
+                let handshake = store.handshake(&origin).lock_owned().await;
+                if store.cookie_header(&origin).is_some() {
+                    negotiate = false;
+                }
+                Some(handshake)
+            } else {
+                None
+            };
             let builder = self
                 .authorize(next, url, &origin, basic.as_ref(), negotiate)
                 .await?;
