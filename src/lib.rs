@@ -67,8 +67,11 @@ pub fn main() -> ExitCode {
         &env,
     );
     init_tracing(cli.global.verbose, &cli.command);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // One thread: a command waits on the network, one answer at a time or
+    // a few side by side, and wakes no other thread to read each (a file's
+    // upload and hash, and the state server's connections, have threads of
+    // their own).
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
