@@ -123,19 +123,10 @@ impl HashCache {
         if !self.dirty {
             return;
         }
+        // A lost cache only means a file is hashed again.
         let result = (|| -> anyhow::Result<()> {
-            if let Some(parent) = file.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            // Written whole under another name, then renamed over the old
-            // one: never torn. Not fsynced: a lost cache only means a file
-            // is hashed again, and an fsync right after a large upload
-            // waits for the disk to flush what a local DataNode just wrote.
-            let temporary = file.with_extension(format!("json.{}.tmp", std::process::id()));
-            std::fs::write(&temporary, serde_json::to_string(&self.entries)?)?;
-            std::fs::rename(&temporary, file).inspect_err(|_| {
-                let _ = std::fs::remove_file(&temporary);
-            })?;
+            let text = serde_json::to_string(&self.entries)?;
+            crate::local_file::replace(file, text.as_bytes())?;
             Ok(())
         })();
         if let Err(e) = result {

@@ -29,26 +29,18 @@ fn file_for(dir: &Path, id: &str) -> Option<PathBuf> {
 }
 
 /// Saves a record (best effort: a failure is logged, never fatal, since the
-/// job exists on the server either way). Written whole under another name,
-/// then renamed into place: never torn. Not fsynced (two fsyncs were a
-/// tenth of a submit's time): after a power cut the record may be gone or
-/// empty, read as no record, and the commands find the job on Oozie then.
+/// job exists on the server either way). Never torn, not fsynced (two
+/// fsyncs were a tenth of a submit's time): after a power cut the record
+/// may be gone or empty, read as no record, and the commands find the job
+/// on Oozie then.
 pub fn save(data_dir: Option<&Path>, record: &JobRecord) {
     let Some(path) = data_dir.and_then(|d| file_for(d, &record.id)) else {
         return;
     };
     let result = (|| -> anyhow::Result<()> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let mut temporary = tempfile::NamedTempFile::new_in(dir)?;
-        std::io::Write::write_all(
-            &mut temporary,
-            serde_json::to_string_pretty(record)?.as_bytes(),
-        )?;
-        std::io::Write::write_all(&mut temporary, b"\n")?;
-        temporary.persist(&path)?;
+        let mut content = serde_json::to_string_pretty(record)?;
+        content.push('\n');
+        crate::local_file::replace(&path, content.as_bytes())?;
         Ok(())
     })();
     if let Err(e) = result {

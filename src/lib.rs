@@ -20,6 +20,7 @@ pub mod http;
 pub mod interrupt;
 pub mod job;
 pub mod job_records;
+pub mod local_file;
 pub mod oozie;
 pub mod report;
 pub mod staging;
